@@ -1,0 +1,143 @@
+package io.airssys.rt.broker;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.mailbox.Mailbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * Routes messages to actors by id (spec: {@code trait MessageBroker: Send + Sync}).
+ *
+ * <p>Every method is safe to call from any thread. Methods that return a future never block;
+ * every returned future completes, always: with the actor's result, the handler's exception,
+ * a {@link BrokerException} ({@link BrokerError#ROUTING_FAILED} when the actor has no handler
+ * for the message) or a {@link SendException}. Each call returns a fresh future, so cancelling
+ * one affects no other caller; a cancelled message that has not started is skipped.
+ *
+ * <p>Bad arguments fail fast: {@code null} throws {@link NullPointerException} naming the
+ * parameter, a non-positive timeout throws {@link IllegalArgumentException}.
+ *
+ * <p>Delivery guarantees: at most once, in memory; messages one thread sends to one actor are
+ * processed in the order sent; nothing is dropped without its sender seeing an error.
+ */
+public interface MessageBroker extends AutoCloseable {
+
+    /**
+     * Registers a mailbox under an id (spec: {@code register}). Atomic: of many concurrent
+     * registrations of one id exactly one succeeds.
+     *
+     * @param actorId the id, unique within this broker
+     * @param mailbox a mailbox not registered anywhere yet
+     * @throws BrokerException       with {@link BrokerError#ALREADY_REGISTERED} if the id is taken
+     * @throws IllegalStateException if the mailbox was registered before or the broker is closed
+     */
+    void register(ActorId actorId, Mailbox<?> mailbox);
+
+    /**
+     * Removes an actor (spec: {@code unregister}). Its mailbox closes: messages still queued
+     * are dropped and their futures fail with {@link SendError#ACTOR_STOPPED}; a message being
+     * processed finishes; later sends fail with {@link SendError#ACTOR_NOT_FOUND}.
+     *
+     * @param actorId the actor
+     * @throws BrokerException with {@link BrokerError#NOT_FOUND} if it is not registered (so a
+     *                         second call fails and changes nothing)
+     */
+    void unregister(ActorId actorId);
+
+    /**
+     * Sends a message and returns its result (spec: {@code send}), with the broker's default
+     * timeout.
+     *
+     * @param actorId the receiver
+     * @param message the message
+     * @param <R>     the result type
+     * @return a future of the result
+     */
+    <R> CompletableFuture<R> send(ActorId actorId, Message<R> message);
+
+    /**
+     * Sends a message and returns its result, failing with {@link SendError#TIMEOUT} if it
+     * has not arrived within {@code timeout}; a message not yet started by then is skipped.
+     *
+     * @param actorId the receiver
+     * @param message the message
+     * @param timeout how long to wait for the result, positive
+     * @param <R>     the result type
+     * @return a future of the result
+     */
+    <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, Duration timeout);
+
+    /**
+     * Enqueues a fire-and-forget message without blocking (spec: {@code try_send}).
+     *
+     * @param actorId the receiver
+     * @param message the message
+     * @throws SendException with {@link SendError#ACTOR_NOT_FOUND}, {@link SendError#MAILBOX_FULL}
+     *                       or {@link SendError#ACTOR_STOPPED} if it was not enqueued
+     */
+    void trySend(ActorId actorId, Message<Void> message);
+
+    /**
+     * Sends one message to every registered actor (spec: {@code broadcast}). The same
+     * (immutable) instance goes to each. One failure does not affect the others.
+     *
+     * @param message the message
+     * @param <R>     the result type
+     * @return a future of one {@link Reply} per actor, in registration order
+     */
+    <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message);
+
+    /**
+     * Sends one message to every registered actor whose id passes {@code filter}
+     * (spec: {@code broadcast_filter}).
+     *
+     * @param message the message
+     * @param filter  selects the receivers; called once per registered actor on the caller's thread
+     * @param <R>     the result type
+     * @return a future of one {@link Reply} per selected actor, in registration order
+     */
+    <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter);
+
+    /**
+     * Returns whether an actor is registered (spec: {@code is_registered}).
+     *
+     * @param actorId the actor
+     * @return {@code true} if registered at the moment of the call
+     */
+    boolean isRegistered(ActorId actorId);
+
+    /**
+     * Returns the number of registered actors (spec: {@code registered_count}).
+     *
+     * @return the count
+     */
+    int registeredCount();
+
+    /**
+     * Returns the registered ids in registration order (spec: {@code actor_ids}): a snapshot
+     * for monitoring, stale as soon as it returns.
+     *
+     * @return an unmodifiable list
+     */
+    List<ActorId> actorIds();
+
+    /**
+     * Returns the broker's counters (spec: {@code metrics()}).
+     *
+     * @return a snapshot
+     */
+    BrokerMetrics metrics();
+
+    /**
+     * Closes the broker: every mailbox closes, every queued message's future fails with
+     * {@link SendError#ACTOR_STOPPED}, and so does the future of a message being processed.
+     * Later registrations throw {@link IllegalStateException}, later sends fail with
+     * {@link SendError#ACTOR_STOPPED}. Idempotent.
+     */
+    @Override
+    void close();
+}

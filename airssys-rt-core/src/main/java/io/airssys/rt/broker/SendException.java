@@ -1,0 +1,75 @@
+package io.airssys.rt.broker;
+
+import io.airssys.rt.ActorId;
+
+import java.io.Serial;
+import java.util.Objects;
+
+/**
+ * A message was not delivered or not answered. {@link #error()} says why; the message text
+ * names the target actor, the message type and the likely cause, for example
+ * {@code "MAILBOX_FULL: actor-7 did not accept GetBalance: its bounded mailbox holds 1000 messages"}.
+ *
+ * <p>Returned futures complete exceptionally with this exception; {@code trySend} throws it.
+ */
+public final class SendException extends RuntimeException {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final SendError error;
+    private final transient ActorId actorId;
+    private final String messageType;
+
+    /**
+     * Creates the exception.
+     *
+     * @param error       why the message was not delivered or answered
+     * @param actorId     the target actor
+     * @param messageType the simple name of the message's class
+     * @param detail      the cause, as a sentence fragment (e.g. "its bounded mailbox holds 1000 messages")
+     * @param cause       an underlying exception, or {@code null}
+     */
+    public SendException(SendError error, ActorId actorId, String messageType, String detail, Throwable cause) {
+        super(error + ": " + actorId + " did not " + verb(error) + " " + messageType + ": " + detail, cause);
+        this.error = Objects.requireNonNull(error, "error");
+        this.actorId = actorId;
+        this.messageType = messageType;
+    }
+
+    private static String verb(SendError error) {
+        return switch (error) {
+            case ACTOR_NOT_FOUND -> "receive";
+            case ACTOR_STOPPED -> "process";
+            case MAILBOX_FULL -> "accept";
+            case TIMEOUT -> "answer";
+        };
+    }
+
+    /**
+     * Returns why the message was not delivered or answered.
+     *
+     * @return the error code
+     */
+    public SendError error() {
+        return error;
+    }
+
+    /**
+     * Returns the target actor.
+     *
+     * @return the actor id
+     */
+    public ActorId actorId() {
+        return actorId;
+    }
+
+    /**
+     * Returns the simple class name of the message that was not delivered.
+     *
+     * @return the message type
+     */
+    public String messageType() {
+        return messageType;
+    }
+}

@@ -1,0 +1,31 @@
+package io.airssys.rt.internal.delivery;
+
+import io.airssys.rt.broker.MessageBroker;
+
+/**
+ * The broker a mailbox is registered with, as the mailbox sees it.
+ */
+public interface MailboxOwner {
+
+    /**
+     * Returns the broker, for {@link io.airssys.rt.actor.ActorContext#broker()}.
+     *
+     * @return the broker
+     */
+    MessageBroker broker();
+
+    /**
+     * Returns the counters retired messages are counted in.
+     *
+     * @return the counters
+     */
+    BrokerCounters counters();
+
+    /**
+     * Removes {@code mailbox} from routing if it is still registered, then closes it. Called
+     * when its actor stops itself.
+     *
+     * @param mailbox the mailbox of the stopping actor
+     */
+    void deregister(MpscMailbox<?> mailbox);
+}

@@ -1,0 +1,136 @@
+package io.airssys.rt.internal.delivery;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.broker.Reply;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * Collects the outcomes of one broadcast, one slot per target in registration order, and
+ * completes with the list of {@link Reply replies} when the last slot has an outcome.
+ *
+ * <p>Each envelope reports exactly once (only the call that decides its outcome reports), so
+ * the countdown reaches zero exactly once, from whichever thread decided the last outcome.
+ *
+ * @param <R> the message's result type
+ */
+public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
+
+    private static final VarHandle REMAINING;
+
+    static {
+        try {
+            REMAINING = MethodHandles.lookup().findVarHandle(ReplyGather.class, "remaining", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long[] ids;
+    private final Envelope[] envelopes;
+    @SuppressWarnings("unused") // accessed through REMAINING
+    private volatile int remaining;
+
+    /** The broadcast's timeout task, or {@code null}. */
+    private volatile Future<?> timeoutTask;
+
+    /**
+     * Creates a gather for {@code targets} actors.
+     *
+     * @param targets number of slots
+     */
+    public ReplyGather(int targets) {
+        this.ids = new long[targets];
+        this.envelopes = new Envelope[targets];
+        this.remaining = targets;
+        if (targets == 0) {
+            complete(List.of());
+        }
+    }
+
+    /**
+     * Creates the envelope for one slot. Call once per slot before any envelope is sent.
+     *
+     * @param slot    the slot, in registration order
+     * @param actorId the target's id
+     * @param message the broadcast message
+     * @return the envelope
+     */
+    public Envelope envelope(int slot, long actorId, Object message) {
+        Envelope e = new Envelope(message, this, slot, false);
+        ids[slot] = actorId;
+        envelopes[slot] = e;
+        return e;
+    }
+
+    /**
+     * Returns the number of slots.
+     *
+     * @return the number of targets
+     */
+    public int size() {
+        return envelopes.length;
+    }
+
+    /**
+     * Returns the envelope of one slot.
+     *
+     * @param slot the slot
+     * @return its envelope
+     */
+    public Envelope envelope(int slot) {
+        return envelopes[slot];
+    }
+
+    /**
+     * Returns the id of one slot's target.
+     *
+     * @param slot the slot
+     * @return the target's id
+     */
+    public ActorId actorId(int slot) {
+        return ActorId.of(ids[slot]);
+    }
+
+    /**
+     * Sets the task to cancel when every slot has an outcome.
+     *
+     * @param task the broadcast's timeout task, or {@code null}
+     */
+    public void timeoutTask(Future<?> task) {
+        this.timeoutTask = task;
+        if (isDone() && task != null) {
+            task.cancel(false); // finished before the task was set
+        }
+    }
+
+    void arrived(int slot) {
+        if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+            finish();
+        }
+    }
+
+    private void finish() {
+        Future<?> task = timeoutTask;
+        if (task != null) {
+            task.cancel(false);
+        }
+        List<Reply<R>> replies = new ArrayList<>(envelopes.length);
+        for (int i = 0; i < envelopes.length; i++) {
+            Envelope e = envelopes[i];
+            ActorId id = ActorId.of(ids[i]);
+            @SuppressWarnings("unchecked")
+            Reply<R> reply = e.isCompletedExceptionally()
+                    ? new Reply.Failed<>(id, e.exceptionNow())
+                    : new Reply.Ok<>(id, (R) e.resultNow());
+            replies.add(reply);
+        }
+        complete(Collections.unmodifiableList(replies));
+    }
+}

@@ -1,0 +1,318 @@
+package io.airssys.rt.internal.delivery;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Maps actor ids to mailboxes: lock-free lookups, writes serialized by one lock, and the
+ * registration order for broadcasts.
+ *
+ * <h2>Design</h2>
+ * An open-addressing table with linear probing whose slots hold the mailboxes themselves; the
+ * key is the mailbox's own {@code id} field, so an entry costs one reference slot (two at the
+ * maximum load of one half) and no boxed key or node: about 8 bytes per actor plus the id
+ * field in the mailbox. Lookups read the current array (volatile) and probe slots with acquire
+ * loads; they never lock and never allocate.
+ *
+ * <p>Writers (register, unregister, close) hold {@link #lock}. An insert fills a free slot with
+ * a release store after the mailbox's id was written, so a reader that finds the mailbox sees
+ * its id. A removal replaces the slot with {@link #TOMBSTONE} (release), never with
+ * {@code null}, so probes for other keys keep walking past it. An insert may reuse a
+ * tombstone, after probing to the end of the chain to be sure the id is not present further
+ * on. Reuse is safe for lock-free readers because a slot holds the whole entry (the mailbox
+ * and, inside it, its immutable id): a reader sees either the old occupant or the new one,
+ * never the key of one with the value of the other. A rehash (growth or tombstone clean-up) builds a new
+ * array with plain stores and publishes it with one volatile store; readers still on the old
+ * array see the state as of the rehash, which is a consistent earlier state.
+ *
+ * <p>Registration order is a doubly linked list through the mailboxes ({@code orderPrev},
+ * {@code orderNext}). Unlinking a mailbox does not clear its own {@code orderNext}, so a
+ * broadcast walking the list while actors leave still reaches every actor after it.
+ */
+public final class RoutingTable {
+
+    /** {@link #insert} result. */
+    public static final int INSERTED = 0;
+    /** {@link #insert} result: the id is taken. */
+    public static final int DUPLICATE = 1;
+    /** {@link #insert} result: the table was closed. */
+    public static final int TABLE_CLOSED = 2;
+
+    private static final MpscMailbox<?> TOMBSTONE = new MpscMailbox<>(1);
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(MpscMailbox[].class);
+    private static final int MIN_LENGTH = 16;
+    /** Fibonacci hashing multiplier (2^64 / golden ratio): spreads sequential ids over the table. */
+    private static final long SPREAD = 0x9E3779B97F4A7C15L;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final int minLength;
+    private volatile MpscMailbox<?>[] slots;
+    private volatile int count;
+    private int used; // live entries + tombstones in the current array; under lock
+    private boolean closed; // under lock
+    private volatile MpscMailbox<?> first;
+    private MpscMailbox<?> last; // under lock
+
+    /**
+     * Creates a table sized for {@code expected} actors without a rehash.
+     *
+     * @param expected expected number of registered actors, at least 0
+     */
+    public RoutingTable(int expected) {
+        this.minLength = lengthFor(expected);
+        this.slots = new MpscMailbox<?>[minLength];
+    }
+
+    private static int lengthFor(int entries) {
+        long want = Math.max(MIN_LENGTH, 2L * entries + 2);
+        return (int) Math.min(1 << 30, Long.highestOneBit(want - 1) << 1);
+    }
+
+    private static int indexFor(long id, int length) {
+        return (int) ((id * SPREAD) >>> (64 - Integer.numberOfTrailingZeros(length)));
+    }
+
+    /**
+     * Returns the mailbox registered under {@code id}. Lock-free.
+     *
+     * @param id the actor id
+     * @return the mailbox, or {@code null}
+     */
+    public MpscMailbox<?> get(long id) {
+        MpscMailbox<?>[] t = slots;
+        int mask = t.length - 1;
+        for (int i = indexFor(id, t.length); ; i = (i + 1) & mask) {
+            MpscMailbox<?> m = (MpscMailbox<?>) SLOTS.getAcquire(t, i);
+            if (m == null) {
+                return null;
+            }
+            if (m != TOMBSTONE && m.id == id) {
+                return m;
+            }
+        }
+    }
+
+    /**
+     * Registers {@code mailbox} under {@code id} unless the id is taken. Atomic.
+     *
+     * @param id      the actor id
+     * @param mailbox a claimed, unregistered mailbox
+     * @return {@link #INSERTED}, {@link #DUPLICATE} or {@link #TABLE_CLOSED}
+     */
+    public int insert(long id, MpscMailbox<?> mailbox) {
+        lock.lock();
+        try {
+            if (closed) {
+                return TABLE_CLOSED;
+            }
+            MpscMailbox<?>[] t = slots;
+            int mask = t.length - 1;
+            int free = -1;
+            for (int i = indexFor(id, t.length); ; i = (i + 1) & mask) {
+                MpscMailbox<?> m = t[i];
+                if (m == null) {
+                    if (free < 0) {
+                        free = i;
+                    }
+                    break;
+                }
+                if (m == TOMBSTONE) {
+                    if (free < 0) {
+                        free = i; // reusable, but keep probing: the id may be further along
+                    }
+                } else if (m.id == id) {
+                    return DUPLICATE;
+                }
+            }
+            mailbox.bind(id);
+            boolean fillsNull = t[free] == null;
+            // NOTE: keep at least half the slots null, so that every probe loop (here and in the
+            // lock-free get) ends at a null slot.
+            if (fillsNull && 2 * (used + 1) > t.length) {
+                t = rehash(count + 1);
+                placeFresh(t, mailbox);
+                used = count + 1;
+                slots = t; // volatile publish of a fully built array
+            } else {
+                if (fillsNull) {
+                    used++;
+                }
+                SLOTS.setRelease(t, free, mailbox); // publishes mailbox.id to lock-free readers
+            }
+            count = count + 1;
+            linkLast(mailbox);
+            return INSERTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MpscMailbox<?>[] rehash(int liveAfter) {
+        MpscMailbox<?>[] old = slots;
+        MpscMailbox<?>[] fresh = new MpscMailbox<?>[Math.max(minLength, lengthFor(liveAfter))];
+        for (MpscMailbox<?> m : old) {
+            if (m != null && m != TOMBSTONE) {
+                placeFresh(fresh, m);
+            }
+        }
+        return fresh;
+    }
+
+    private static void placeFresh(MpscMailbox<?>[] t, MpscMailbox<?> m) {
+        int mask = t.length - 1;
+        int i = indexFor(m.id, t.length);
+        while (t[i] != null) {
+            i = (i + 1) & mask;
+        }
+        t[i] = m;
+    }
+
+    /**
+     * Removes the mailbox registered under {@code id}.
+     *
+     * @param id the actor id
+     * @return the removed mailbox, or {@code null} if none was registered
+     */
+    public MpscMailbox<?> remove(long id) {
+        lock.lock();
+        try {
+            return removeLocked(id, null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes {@code mailbox} if it is still the one registered under its id.
+     *
+     * @param mailbox the mailbox
+     * @return {@code true} if it was removed by this call
+     */
+    public boolean remove(MpscMailbox<?> mailbox) {
+        lock.lock();
+        try {
+            return removeLocked(mailbox.id, mailbox) != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MpscMailbox<?> removeLocked(long id, MpscMailbox<?> expected) {
+        MpscMailbox<?>[] t = slots;
+        int mask = t.length - 1;
+        for (int i = indexFor(id, t.length); ; i = (i + 1) & mask) {
+            MpscMailbox<?> m = t[i];
+            if (m == null) {
+                return null;
+            }
+            if (m != TOMBSTONE && m.id == id) {
+                if (expected != null && m != expected) {
+                    return null;
+                }
+                SLOTS.setRelease(t, i, TOMBSTONE);
+                count = count - 1;
+                unlink(m);
+                // Clean tombstones up once they are half of what occupies the array.
+                if (used > 2 * count + MIN_LENGTH) {
+                    MpscMailbox<?>[] fresh = rehash(count);
+                    used = count;
+                    slots = fresh;
+                }
+                return m;
+            }
+        }
+    }
+
+    private void linkLast(MpscMailbox<?> m) {
+        m.orderPrev = last;
+        m.orderNext = null;
+        if (last == null) {
+            first = m;
+        } else {
+            last.orderNext = m;
+        }
+        last = m;
+    }
+
+    private void unlink(MpscMailbox<?> m) {
+        MpscMailbox<?> prev = m.orderPrev;
+        MpscMailbox<?> next = m.orderNext;
+        if (prev == null) {
+            first = next;
+        } else {
+            prev.orderNext = next;
+        }
+        if (next == null) {
+            last = prev;
+        } else {
+            next.orderPrev = prev;
+        }
+        // m.orderNext stays: a broadcast standing on m still reaches the rest of the list.
+        m.orderPrev = null;
+    }
+
+    /**
+     * Closes the table: later inserts fail, and every registered mailbox is removed.
+     *
+     * @return the mailboxes that were registered, in registration order
+     */
+    public List<MpscMailbox<?>> closeAndClear() {
+        lock.lock();
+        try {
+            closed = true;
+            List<MpscMailbox<?>> all = new ArrayList<>(count);
+            for (MpscMailbox<?> m = first; m != null; m = m.orderNext) {
+                all.add(m);
+            }
+            slots = new MpscMailbox<?>[MIN_LENGTH];
+            used = 0;
+            count = 0;
+            first = null;
+            last = null;
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the number of registered mailboxes.
+     *
+     * @return the count
+     */
+    public int size() {
+        return count;
+    }
+
+    /**
+     * Returns the first mailbox in registration order; follow {@link #next}.
+     *
+     * @return the oldest registered mailbox, or {@code null}
+     */
+    public MpscMailbox<?> first() {
+        return first;
+    }
+
+    /**
+     * Returns the mailbox registered after {@code m} (which may itself have left since).
+     *
+     * @param m a mailbox from this table
+     * @return the next one, or {@code null}
+     */
+    public static MpscMailbox<?> next(MpscMailbox<?> m) {
+        return m.orderNext;
+    }
+
+    /**
+     * Returns whether {@code m} is still registered here (by identity).
+     *
+     * @param m a mailbox
+     * @return {@code true} if registered
+     */
+    public boolean contains(MpscMailbox<?> m) {
+        return get(m.id) == m;
+    }
+}
