@@ -1,0 +1,755 @@
+package io.airssys.rt.testkit.contract;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.actor.ActorSystem;
+import io.airssys.rt.actor.Behavior;
+import io.airssys.rt.actor.Behaviors;
+import io.airssys.rt.broker.BrokerError;
+import io.airssys.rt.broker.BrokerException;
+import io.airssys.rt.broker.BrokerMetrics;
+import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.Reply;
+import io.airssys.rt.broker.SendError;
+import io.airssys.rt.broker.SendException;
+import io.airssys.rt.mailbox.Mailbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The behaviour every {@link MessageBroker} must show, whatever carries its messages. An
+ * implementation's test extends this class and supplies a fresh broker per test:
+ *
+ * <pre>{@code
+ * class InMemoryMessageBrokerContractTest extends MessageBrokerContract {
+ *     protected MessageBroker newBroker() { return new InMemoryMessageBroker(); }
+ * }
+ * }</pre>
+ *
+ * Actors are run by an {@link ActorSystem} over the broker under test. No test asserts a
+ * duration; timeouts used here are only upper bounds for waiting.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class MessageBrokerContract {
+
+    /** How long a test waits for something that should happen promptly. */
+    protected static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    /** The system over the broker under test; closed after each test. */
+    protected ActorSystem system;
+    /** The broker under test. */
+    protected MessageBroker broker;
+
+    /**
+     * Returns a new, empty broker for one test.
+     *
+     * @return the broker under test
+     */
+    protected abstract MessageBroker newBroker();
+
+    // ------------------------------------------------------------------ test protocol
+
+    /** Replies with {@code n + 1}. */
+    public record Increment(int n) implements Message<Integer> {
+    }
+
+    /** Replies with the text. */
+    public record Echo(String text) implements Message<String> {
+    }
+
+    /** Fire-and-forget: counted by the receiving actor. */
+    public record Tick(int sender, int seq) implements Message<Void> {
+    }
+
+    /** Blocks the actor until the latch opens, then replies "released". */
+    public record Hold(CountDownLatch release) implements Message<String> {
+    }
+
+    /** The handler throws {@link IllegalStateException} with this text. */
+    public record Explode(String why) implements Message<String> {
+    }
+
+    /** No actor of this suite handles it. */
+    public record Nobody() implements Message<String> {
+    }
+
+    /** Counts what an actor of this suite saw. */
+    protected static final class Probe {
+        /** Messages processed. */
+        public final AtomicInteger processed = new AtomicInteger();
+        /** Ticks processed. */
+        public final AtomicInteger ticks = new AtomicInteger();
+        /** Set when two handler calls overlapped. */
+        public final AtomicReference<String> violation = new AtomicReference<>();
+        private final AtomicInteger inside = new AtomicInteger();
+        private final int[] lastSeq = new int[64];
+
+        void enter() {
+            if (inside.incrementAndGet() != 1) {
+                violation.compareAndSet(null, "two handler calls overlapped");
+            }
+            processed.incrementAndGet();
+        }
+
+        void exit() {
+            inside.decrementAndGet();
+        }
+
+        void tick(Tick t) {
+            // single-threaded by contract: plain array is safe if isolation holds (checked by enter)
+            if (t.seq() != lastSeq[t.sender()] + 1) {
+                violation.compareAndSet(null, "sender " + t.sender() + " seq " + t.seq()
+                        + " after " + lastSeq[t.sender()]);
+            }
+            lastSeq[t.sender()] = t.seq();
+            ticks.incrementAndGet();
+        }
+    }
+
+    /**
+     * Returns a behavior that handles this suite's protocol and records into {@code probe}.
+     *
+     * @param probe where to record
+     * @return the behavior
+     */
+    protected static Behavior<Message<?>> worker(Probe probe) {
+        return Behaviors.receive()
+                .on(Increment.class, m -> {
+                    probe.enter();
+                    try {
+                        return m.n() + 1;
+                    } finally {
+                        probe.exit();
+                    }
+                })
+                .on(Echo.class, m -> {
+                    probe.enter();
+                    probe.exit();
+                    return m.text();
+                })
+                .onTell(Tick.class, t -> {
+                    probe.enter();
+                    try {
+                        probe.tick(t);
+                    } finally {
+                        probe.exit();
+                    }
+                })
+                .on(Hold.class, h -> {
+                    probe.enter();
+                    try {
+                        if (!h.release().await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+                            throw new IllegalStateException("test never released the actor");
+                        }
+                        return "released";
+                    } finally {
+                        probe.exit();
+                    }
+                })
+                .on(Explode.class, m -> {
+                    probe.enter();
+                    probe.exit();
+                    throw new IllegalStateException(m.why());
+                })
+                .build();
+    }
+
+    @BeforeEach
+    void startSystem() {
+        broker = newBroker();
+        system = ActorSystem.builder().broker(broker).virtualThreads().build();
+    }
+
+    @AfterEach
+    void closeSystem() {
+        system.close();
+    }
+
+    /**
+     * Spawns a worker under {@code id}.
+     *
+     * @param id    the id
+     * @param probe where it records
+     * @return the id
+     */
+    protected ActorId spawn(ActorId id, Probe probe) {
+        return system.spawn(id, worker(probe), Mailbox.unbounded());
+    }
+
+    /**
+     * Spawns a worker under a new id.
+     *
+     * @param probe where it records
+     * @return the id
+     */
+    protected ActorId spawn(Probe probe) {
+        return system.spawn(ActorId.newId(), worker(probe), Mailbox.unbounded());
+    }
+
+    /**
+     * Returns what a failed future failed with.
+     *
+     * @param future a future that failed or will fail soon
+     * @return the cause
+     */
+    protected static Throwable failureOf(CompletableFuture<?> future) {
+        try {
+            future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError("future did not fail in time: " + future, e);
+        }
+        throw new AssertionError("future succeeded: " + future.join());
+    }
+
+    /**
+     * Returns the {@link SendError} a future failed with.
+     *
+     * @param future a future that fails with a {@link SendException}
+     * @return its error
+     */
+    protected static SendError sendErrorOf(CompletableFuture<?> future) {
+        Throwable t = failureOf(future);
+        assertThat(t).isInstanceOf(SendException.class);
+        return ((SendException) t).error();
+    }
+
+    private static <T> T result(CompletableFuture<T> f) {
+        try {
+            return f.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ point-to-point, request-response
+
+    @Test
+    void sendReturnsTheHandlersResult() {
+        ActorId id = spawn(new Probe());
+        assertThat(result(broker.send(id, new Increment(41)))).isEqualTo(42);
+        assertThat(result(broker.send(id, new Echo("hello"), Duration.ofSeconds(10)))).isEqualTo("hello");
+    }
+
+    @Test
+    void eachSendReturnsAFreshFuture() {
+        ActorId id = spawn(new Probe());
+        CompletableFuture<Integer> a = broker.send(id, new Increment(1));
+        CompletableFuture<Integer> b = broker.send(id, new Increment(1));
+        assertThat(a).isNotSameAs(b);
+        assertThat(result(a)).isEqualTo(2);
+        assertThat(result(b)).isEqualTo(2);
+    }
+
+    @Test
+    void sendToAnUnknownActorFailsWithActorNotFound() {
+        ActorId ghost = ActorId.of(987_654_321L);
+        CompletableFuture<Integer> f = broker.send(ghost, new Increment(1));
+        assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_NOT_FOUND);
+        SendException e = (SendException) failureOf(f);
+        assertThat(e.actorId()).isEqualTo(ghost);
+        assertThat(e.getMessage()).contains(ghost.toString()).contains("Increment");
+    }
+
+    @Test
+    void handlerExceptionFailsThatMessageAndTheActorKeepsRunning() {
+        ActorId id = spawn(new Probe());
+        Throwable t = failureOf(broker.send(id, new Explode("boom")));
+        assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(result(broker.send(id, new Increment(1)))).isEqualTo(2);
+    }
+
+    @Test
+    void aMessageTheActorDoesNotHandleFailsWithRoutingFailed() {
+        ActorId id = spawn(new Probe());
+        Throwable t = failureOf(broker.send(id, new Nobody()));
+        assertThat(t).isInstanceOf(BrokerException.class);
+        assertThat(((BrokerException) t).error()).isEqualTo(BrokerError.ROUTING_FAILED);
+        assertThat(t.getMessage()).contains("Nobody").contains(id.toString());
+        assertThat(result(broker.send(id, new Increment(1)))).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------ fire-and-forget
+
+    @Test
+    void trySendDeliversInOrder() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        for (int i = 1; i <= 1_000; i++) {
+            broker.trySend(id, new Tick(0, i));
+        }
+        await().atMost(PATIENCE).until(() -> probe.ticks.get() == 1_000);
+        assertThat(probe.violation.get()).isNull();
+    }
+
+    @Test
+    void trySendToAnUnknownActorThrowsActorNotFound() {
+        assertThatThrownBy(() -> broker.trySend(ActorId.of(424_242L), new Tick(0, 1)))
+                .isInstanceOfSatisfying(SendException.class,
+                        e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_NOT_FOUND));
+    }
+
+    @Test
+    void trySendToAFullBoundedMailboxFailsImmediatelyWithMailboxFull() {
+        Probe probe = new Probe();
+        ActorId id = system.spawn(ActorId.newId(), worker(probe), Mailbox.bounded(2));
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> held = broker.send(id, new Hold(release));
+        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1); // the actor is inside Hold
+        broker.trySend(id, new Tick(0, 1));
+        broker.trySend(id, new Tick(0, 2));
+        assertThatThrownBy(() -> broker.trySend(id, new Tick(0, 3)))
+                .isInstanceOfSatisfying(SendException.class, e -> {
+                    assertThat(e.error()).isEqualTo(SendError.MAILBOX_FULL);
+                    assertThat(e.getMessage()).contains(id.toString()).contains("Tick");
+                });
+        assertThat(sendErrorOf(broker.send(id, new Echo("x")))).isEqualTo(SendError.MAILBOX_FULL);
+        release.countDown();
+        assertThat(result(held)).isEqualTo("released");
+        await().atMost(PATIENCE).until(() -> probe.ticks.get() == 2);
+        broker.trySend(id, new Tick(0, 3)); // room again
+        await().atMost(PATIENCE).until(() -> probe.ticks.get() == 3);
+    }
+
+    @Test
+    void anUnboundedMailboxNeverRejects() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> held = broker.send(id, new Hold(release));
+        for (int i = 1; i <= 20_000; i++) {
+            broker.trySend(id, new Tick(1, i));
+        }
+        release.countDown();
+        result(held);
+        await().atMost(PATIENCE).until(() -> probe.ticks.get() == 20_000);
+        assertThat(probe.violation.get()).isNull();
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    @Test
+    void registeringATakenIdFailsWithAlreadyRegistered() {
+        ActorId id = spawn(new Probe());
+        Mailbox<Message<?>> second = Mailbox.unbounded();
+        assertThatThrownBy(() -> broker.register(id, second))
+                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                    assertThat(e.error()).isEqualTo(BrokerError.ALREADY_REGISTERED);
+                    assertThat(e.actorId()).isEqualTo(id);
+                    assertThat(e.getMessage()).contains(id.toString());
+                });
+        // the rejected mailbox is still usable under another id
+        ActorId other = ActorId.newId();
+        broker.register(other, second);
+        assertThat(broker.isRegistered(other)).isTrue();
+    }
+
+    @Test
+    void concurrentRegistrationsOfOneIdHaveExactlyOneWinner() throws Exception {
+        int threads = 8;
+        for (int round = 0; round < 50; round++) {
+            ActorId id = ActorId.newId();
+            CyclicBarrier start = new CyclicBarrier(threads);
+            AtomicInteger wins = new AtomicInteger();
+            AtomicInteger duplicates = new AtomicInteger();
+            try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        Mailbox<Object> mb = Mailbox.unbounded();
+                        start.await();
+                        try {
+                            broker.register(id, mb);
+                            wins.incrementAndGet();
+                        } catch (BrokerException e) {
+                            if (e.error() == BrokerError.ALREADY_REGISTERED) {
+                                duplicates.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            assertThat(wins.get()).as("round %d winners", round).isEqualTo(1);
+            assertThat(duplicates.get()).isEqualTo(threads - 1);
+        }
+    }
+
+    @Test
+    void unregisterFailsQueuedMessagesWithActorStoppedAndLetsTheCurrentOneFinish() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> inFlight = broker.send(id, new Hold(release));
+        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            queued.add(broker.send(id, new Increment(i)));
+        }
+        broker.unregister(id);
+        for (CompletableFuture<Integer> f : queued) {
+            assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_STOPPED);
+        }
+        assertThat(sendErrorOf(broker.send(id, new Increment(1)))).isEqualTo(SendError.ACTOR_NOT_FOUND);
+        release.countDown();
+        assertThat(result(inFlight)).isEqualTo("released");
+        assertThat(probe.processed.get()).isEqualTo(1); // none of the queued ran
+    }
+
+    @Test
+    void unregisteringTwiceFailsWithNotFoundAndChangesNothingElse() {
+        ActorId gone = spawn(new Probe());
+        ActorId stays = spawn(new Probe());
+        broker.unregister(gone);
+        assertThatThrownBy(() -> broker.unregister(gone))
+                .isInstanceOfSatisfying(BrokerException.class,
+                        e -> assertThat(e.error()).isEqualTo(BrokerError.NOT_FOUND));
+        assertThat(broker.isRegistered(stays)).isTrue();
+        assertThat(broker.registeredCount()).isEqualTo(1);
+        assertThat(result(broker.send(stays, new Increment(1)))).isEqualTo(2);
+    }
+
+    @Test
+    void aMailboxCanBeRegisteredOnlyOnce() {
+        Mailbox<Object> mb = Mailbox.unbounded();
+        ActorId id = ActorId.newId();
+        broker.register(id, mb);
+        assertThatThrownBy(() -> broker.register(ActorId.newId(), mb))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(id.toString());
+        broker.unregister(id);
+        assertThatThrownBy(() -> broker.register(id, mb)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theSpecsFlowRegisterThenAttachProcessesMessagesSentBeforeTheActorArrived() {
+        Mailbox<Message<?>> mailbox = Mailbox.bounded(1000);
+        ActorId id = ActorId.newId();
+        broker.register(id, mailbox);
+        assertThat(mailbox.actorId()).isEqualTo(id);
+        CompletableFuture<Integer> early = broker.send(id, new Increment(9));
+        assertThat(early).isNotDone();
+        system.attach(mailbox, worker(new Probe()));
+        assertThat(result(early)).isEqualTo(10);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Test
+    void queriesReflectRegistrationsInOrder() {
+        assertThat(broker.registeredCount()).isZero();
+        assertThat(broker.actorIds()).isEmpty();
+        List<ActorId> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(spawn(ActorId.of(1_000 + i), new Probe()));
+        }
+        broker.unregister(ids.remove(3));
+        assertThat(broker.registeredCount()).isEqualTo(9);
+        assertThat(broker.actorIds()).containsExactlyElementsOf(ids);
+        assertThat(broker.isRegistered(ids.get(0))).isTrue();
+        assertThat(broker.isRegistered(ActorId.of(1_003))).isFalse();
+        List<ActorId> snapshot = broker.actorIds();
+        spawn(new Probe());
+        assertThat(snapshot).hasSize(9);
+        assertThatThrownBy(() -> snapshot.add(ActorId.of(1))).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    // ------------------------------------------------------------------ broadcast
+
+    @Test
+    void broadcastRepliesOncePerActorInRegistrationOrder() {
+        List<ActorId> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(spawn(ActorId.of(500 - i), new Probe()));
+        }
+        List<Reply<String>> replies = result(broker.broadcast(new Echo("hi")));
+        assertThat(replies).extracting(Reply::actorId).containsExactlyElementsOf(ids);
+        assertThat(replies).allSatisfy(r -> assertThat(r.valueOrThrow()).isEqualTo("hi"));
+    }
+
+    @Test
+    void oneFailingActorDoesNotAffectTheOthersInABroadcast() {
+        ActorId first = spawn(new Probe());
+        ActorId silent = system.spawn(Behaviors.receive().on(Increment.class, m -> 0).build());
+        ActorId last = spawn(new Probe());
+        List<Reply<String>> replies = result(broker.broadcast(new Echo("x")));
+        assertThat(replies).hasSize(3);
+        assertThat(replies.get(0)).isEqualTo(new Reply.Ok<>(first, "x"));
+        assertThat(replies.get(1)).isInstanceOfSatisfying(Reply.Failed.class, f -> {
+            assertThat(f.actorId()).isEqualTo(silent);
+            assertThat(f.error()).isInstanceOf(BrokerException.class);
+        });
+        assertThat(replies.get(2)).isEqualTo(new Reply.Ok<>(last, "x"));
+        List<Reply<String>> boom = result(broker.broadcast(new Explode("bang")));
+        assertThat(boom).hasSize(3).allSatisfy(r -> assertThat(r.isOk()).isFalse());
+    }
+
+    @Test
+    void broadcastFilterReachesOnlyTheSelectedIds() {
+        for (long i = 95; i < 205; i++) {
+            spawn(ActorId.of(i), new Probe());
+        }
+        List<Reply<Integer>> replies = result(broker.broadcastFilter(new Increment(0),
+                id -> id.asLong() >= 100 && id.asLong() < 200));
+        assertThat(replies).hasSize(100);
+        assertThat(replies).extracting(r -> r.actorId().asLong()).containsExactlyElementsOf(
+                java.util.stream.LongStream.range(100, 200).boxed().toList());
+        assertThat(replies).allSatisfy(r -> assertThat(r.valueOrThrow()).isEqualTo(1));
+    }
+
+    @Test
+    void broadcastWithNoActorsCompletesWithAnEmptyList() {
+        assertThat(result(broker.broadcast(new Echo("anyone?")))).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ timeouts
+
+    @Test
+    void aTimedOutMessageFailsWithTimeoutAndIsSkippedIfNotStarted() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> held = broker.send(id, new Hold(release));
+        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        CompletableFuture<Integer> late = broker.send(id, new Increment(1), Duration.ofMillis(50));
+        assertThat(sendErrorOf(late)).isEqualTo(SendError.TIMEOUT);
+        release.countDown();
+        result(held);
+        assertThat(result(broker.send(id, new Increment(5)))).isEqualTo(6);
+        assertThat(probe.processed.get()).isEqualTo(2); // Hold and the last Increment: the late one was skipped
+    }
+
+    @Test
+    void aCancelledMessageThatHasNotStartedIsSkipped() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> held = broker.send(id, new Hold(release));
+        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        CompletableFuture<Integer> cancelled = broker.send(id, new Increment(1));
+        assertThat(cancelled.cancel(true)).isTrue();
+        release.countDown();
+        result(held);
+        assertThat(result(broker.send(id, new Increment(5)))).isEqualTo(6);
+        assertThat(probe.processed.get()).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    @Test
+    void metricsAreExactOnceNothingIsInFlight() {
+        ActorId id = spawn(new Probe());
+        ActorId silent = system.spawn(Behaviors.receive().on(Increment.class, m -> 0).build());
+        for (int i = 0; i < 10; i++) {
+            result(broker.send(id, new Increment(i)));
+        }
+        failureOf(broker.send(id, new Explode("x")));              // failed: handler threw
+        failureOf(broker.send(ActorId.of(777_777L), new Echo(""))); // failed: not found
+        result(broker.broadcast(new Echo("b")));                    // 1 delivered, 1 failed (no handler)
+        await().atMost(PATIENCE).until(() -> broker.metrics().inFlight() == 0);
+        BrokerMetrics m = broker.metrics();
+        assertThat(m.registeredActors()).isEqualTo(2);
+        assertThat(m.totalSent()).isEqualTo(14);
+        assertThat(m.totalDelivered()).isEqualTo(11);
+        assertThat(m.totalFailed()).isEqualTo(3);
+        assertThat(m.totalSent()).isEqualTo(m.totalDelivered() + m.totalFailed());
+        assertThat(silent).isNotNull();
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Test
+    void closeCompletesEveryPendingFutureAndRefusesLaterWork() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> inFlight = broker.send(id, new Hold(release));
+        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            queued.add(broker.send(id, new Increment(i)));
+        }
+        broker.close();
+        assertThat(inFlight).isDone();
+        assertThat(queued).allSatisfy(f -> assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_STOPPED));
+        assertThat(sendErrorOf(inFlight)).isEqualTo(SendError.ACTOR_STOPPED);
+        release.countDown();
+        assertThat(broker.registeredCount()).isZero();
+        assertThat(sendErrorOf(broker.send(id, new Increment(1)))).isEqualTo(SendError.ACTOR_STOPPED);
+        assertThatThrownBy(() -> broker.register(ActorId.newId(), Mailbox.unbounded()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        broker.close(); // idempotent
+    }
+
+    // ------------------------------------------------------------------ bad input
+
+    @Test
+    void nullArgumentsAreRejectedNamingTheParameter() {
+        ActorId id = spawn(new Probe());
+        assertThatThrownBy(() -> broker.send(null, new Echo(""))).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("actorId");
+        assertThatThrownBy(() -> broker.send(id, null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("message");
+        assertThatThrownBy(() -> broker.send(id, new Echo(""), null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("timeout");
+        assertThatThrownBy(() -> broker.trySend(id, null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("message");
+        assertThatThrownBy(() -> broker.register(null, Mailbox.unbounded())).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("actorId");
+        assertThatThrownBy(() -> broker.register(ActorId.newId(), null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("mailbox");
+        assertThatThrownBy(() -> broker.unregister(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("actorId");
+        assertThatThrownBy(() -> broker.broadcast(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("message");
+        assertThatThrownBy(() -> broker.broadcastFilter(new Echo(""), null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("filter");
+        assertThatThrownBy(() -> broker.isRegistered(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("actorId");
+        assertThatThrownBy(() -> broker.send(id, new Echo(""), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> broker.send(id, new Echo(""), Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> Mailbox.bounded(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity");
+        // nothing was corrupted
+        assertThat(result(broker.send(id, new Echo("still fine")))).isEqualTo("still fine");
+    }
+
+    // ------------------------------------------------------------------ concurrency
+
+    @Test
+    void manyProducersManyActorsWithChurnLoseNothingAndKeepPerSenderOrder() throws Exception {
+        int producers = 4;
+        int actors = 8;
+        int perPair = 500;
+        List<ActorId> ids = new ArrayList<>();
+        List<Probe> probes = new ArrayList<>();
+        for (int a = 0; a < actors; a++) {
+            Probe p = new Probe();
+            probes.add(p);
+            ids.add(spawn(p));
+        }
+        AtomicInteger churned = new AtomicInteger();
+        CountDownLatch producing = new CountDownLatch(producers);
+        List<CompletableFuture<Integer>> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newFixedThreadPool(producers + 1)) {
+            Future<?> churn = pool.submit(() -> {
+                // register/unregister bystanders while traffic flows; sends to them must fail cleanly
+                while (producing.getCount() > 0) {
+                    ActorId bystander = spawn(new Probe());
+                    requests.add(broker.send(bystander, new Increment(0)));
+                    broker.unregister(bystander);
+                    churned.incrementAndGet();
+                }
+                return null;
+            });
+            List<Future<?>> sending = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int sender = p;
+                sending.add(pool.submit(() -> {
+                    for (int seq = 1; seq <= perPair; seq++) {
+                        for (ActorId id : ids) {
+                            broker.trySend(id, new Tick(sender, seq));
+                        }
+                        if (seq % 50 == 0) {
+                            requests.add(broker.send(ids.get(seq % actors), new Increment(seq)));
+                        }
+                    }
+                    producing.countDown();
+                    return null;
+                }));
+            }
+            for (Future<?> f : sending) {
+                f.get(PATIENCE.toMillis() * 2, TimeUnit.MILLISECONDS);
+            }
+            churn.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        for (Probe p : probes) {
+            await().atMost(PATIENCE).until(() -> p.ticks.get() == producers * perPair);
+            assertThat(p.violation.get()).isNull();
+        }
+        List<CompletableFuture<Integer>> all;
+        synchronized (requests) {
+            all = new ArrayList<>(requests);
+        }
+        CompletableFuture<Void> allDone = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .exceptionally(t -> null);
+        allDone.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        for (CompletableFuture<Integer> f : all) {
+            assertThat(f).isDone();
+            if (f.isCompletedExceptionally()) {
+                assertThat(sendErrorOf(f)).isIn(SendError.ACTOR_STOPPED, SendError.ACTOR_NOT_FOUND);
+            }
+        }
+        assertThat(churned.get()).isPositive();
+        await().atMost(PATIENCE).until(() -> broker.metrics().inFlight() == 0);
+        BrokerMetrics m = broker.metrics();
+        assertThat(m.totalSent()).isEqualTo(m.totalDelivered() + m.totalFailed());
+        assertThat(m.totalDelivered()).isGreaterThanOrEqualTo((long) producers * perPair * actors);
+    }
+
+    @Test
+    void anActorNeverProcessesTwoMessagesAtOnce() throws Exception {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        int threads = 4;
+        int each = 2_000;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                fs.add(pool.submit(() -> {
+                    List<CompletableFuture<Integer>> mine = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        mine.add(broker.send(id, new Increment(i)));
+                    }
+                    for (int i = 0; i < each; i++) {
+                        if (mine.get(i).join() != i + 1) {
+                            throw new AssertionError("wrong reply for " + i);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        assertThat(probe.processed.get()).isEqualTo(threads * each);
+        assertThat(probe.violation.get()).isNull();
+    }
+
+    /**
+     * Returns the cause of a {@link CompletionException}, or the throwable itself.
+     *
+     * @param t a throwable
+     * @return the cause that matters
+     */
+    protected static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+}

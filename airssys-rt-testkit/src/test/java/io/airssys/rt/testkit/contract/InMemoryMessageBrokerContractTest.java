@@ -1,0 +1,13 @@
+package io.airssys.rt.testkit.contract;
+
+import io.airssys.rt.broker.InMemoryMessageBroker;
+import io.airssys.rt.broker.MessageBroker;
+
+/** The in-memory broker against the broker contract. */
+class InMemoryMessageBrokerContractTest extends MessageBrokerContract {
+
+    @Override
+    protected MessageBroker newBroker() {
+        return new InMemoryMessageBroker();
+    }
+}
