@@ -1,0 +1,190 @@
+package io.airssys.rt.internal.delivery;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.actor.ActorSystem;
+import io.airssys.rt.actor.Behaviors;
+import io.airssys.rt.broker.InMemoryMessageBroker;
+import io.airssys.rt.broker.SendError;
+import io.airssys.rt.broker.SendException;
+import io.airssys.rt.mailbox.Mailbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MpscMailboxTest {
+
+    record Add(int n) implements Message<Void> {
+    }
+
+    record Get() implements Message<Integer> {
+    }
+
+    private final InMemoryMessageBroker broker = new InMemoryMessageBroker();
+    private final List<Runnable> parked = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        broker.close();
+    }
+
+    /** An executor that runs nothing until {@link #runParked()}: the actor stays idle meanwhile. */
+    private ActorSystem parkedSystem() {
+        return ActorSystem.builder().broker(broker).executor(parked::add).build();
+    }
+
+    private void runParked() {
+        while (!parked.isEmpty()) {
+            parked.remove(0).run();
+        }
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {1, 2, 7})
+    void aBoundedMailboxAcceptsExactlyItsCapacity(int capacity) {
+        MpscMailbox<?> mb = (MpscMailbox<?>) Mailbox.bounded(capacity);
+        broker.register(ActorId.newId(), mb);
+        for (int i = 0; i < capacity; i++) {
+            assertThat(mb.offer(Envelope.oneWay(new Add(i)))).isEqualTo(MpscMailbox.ACCEPTED);
+        }
+        assertThat(mb.offer(Envelope.oneWay(new Add(-1)))).isEqualTo(MpscMailbox.FULL);
+        assertThat(mb.size()).isEqualTo(capacity);
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {1, 2, 64})
+    void concurrentProducersNeverOverfillABoundedMailbox(int capacity) throws Exception {
+        MpscMailbox<?> mb = (MpscMailbox<?>) Mailbox.bounded(capacity);
+        broker.register(ActorId.newId(), mb);
+        int threads = 4;
+        AtomicInteger accepted = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 1_000; i++) {
+                        if (mb.offer(Envelope.oneWay(new Add(i))) == MpscMailbox.ACCEPTED) {
+                            accepted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        assertThat(accepted.get()).isEqualTo(capacity);
+        assertThat(mb.size()).isEqualTo(capacity);
+    }
+
+    @Test
+    void messagesSentBeforeAttachWaitAndAreProcessedInOrder() {
+        AtomicInteger sum = new AtomicInteger();
+        List<Integer> seen = new ArrayList<>();
+        ActorSystem system = parkedSystem();
+        Mailbox<Message<?>> mb = Mailbox.unbounded();
+        ActorId id = ActorId.newId();
+        broker.register(id, mb);
+        for (int i = 1; i <= 5; i++) {
+            broker.trySend(id, new Add(i));
+        }
+        assertThat(parked).isEmpty(); // nothing to run: no actor yet
+        system.attach(mb, Behaviors.receive().onTell(Add.class, a -> {
+            seen.add(a.n());
+            sum.addAndGet(a.n());
+        }).build());
+        runParked();
+        assertThat(seen).containsExactly(1, 2, 3, 4, 5);
+        assertThat(mb.size()).isZero();
+    }
+
+    @Test
+    void closingAnIdleMailboxFailsItsQueueAndRunsPostStopOnTheClosingThread() {
+        ActorSystem system = parkedSystem();
+        AtomicInteger stops = new AtomicInteger();
+        Thread[] stopThread = new Thread[1];
+        ActorId id = system.spawn(Behaviors.receive()
+                .onTell(Add.class, a -> { })
+                .onStop(ctx -> {
+                    stops.incrementAndGet();
+                    stopThread[0] = Thread.currentThread();
+                })
+                .build());
+        runParked(); // preStart
+        CompletableFuture<Void> never = broker.send(id, new Add(1));
+        assertThat(parked).hasSize(1); // scheduled, not yet run
+        broker.unregister(id);
+        assertThat(never).isCompletedExceptionally();
+        assertThatThrownBy(never::join).hasCauseInstanceOf(SendException.class);
+        assertThat(((SendException) never.exceptionNow()).error()).isEqualTo(SendError.ACTOR_STOPPED);
+        runParked(); // the stale run finds the mailbox terminated and does nothing
+        assertThat(stops.get()).isEqualTo(1);
+        assertThat(stopThread[0]).isSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void anActorSendingToItselfOnASameThreadExecutorDoesNotRecurse() {
+        AtomicInteger depth = new AtomicInteger();
+        AtomicInteger maxDepth = new AtomicInteger();
+        AtomicInteger count = new AtomicInteger();
+        ActorSystem system = ActorSystem.builder().broker(broker).executor(Runnable::run).build();
+        ActorId[] self = new ActorId[1];
+        self[0] = system.spawn(Behaviors.receive().onTell(Add.class, a -> {
+            maxDepth.accumulateAndGet(depth.incrementAndGet(), Math::max);
+            count.incrementAndGet();
+            if (a.n() > 0) {
+                broker.trySend(self[0], new Add(a.n() - 1));
+            }
+            depth.decrementAndGet();
+        }).build());
+        broker.trySend(self[0], new Add(10_000));
+        assertThat(count.get()).isEqualTo(10_001);
+        assertThat(maxDepth.get()).isEqualTo(1);
+    }
+
+    @Test
+    void manyProducersNoLostWakeup() throws Exception {
+        // Each round: the actor drains and goes idle while producers race to push; every push
+        // must be processed without any further nudge.
+        try (ActorSystem system = ActorSystem.builder().broker(broker).threads(2).throughput(1).build()) {
+            AtomicInteger processed = new AtomicInteger();
+            ActorId id = system.spawn(Behaviors.receive().onTell(Add.class, a -> processed.incrementAndGet())
+                    .on(Get.class, g -> processed.get()).build());
+            int producers = 3;
+            int rounds = 2_000;
+            for (int r = 0; r < rounds; r++) {
+                CountDownLatch go = new CountDownLatch(1);
+                Thread[] ts = new Thread[producers];
+                for (int p = 0; p < producers; p++) {
+                    ts[p] = Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        broker.trySend(id, new Add(1));
+                    });
+                }
+                go.countDown();
+                for (Thread t : ts) {
+                    t.join();
+                }
+                int expected = (r + 1) * producers;
+                assertThat(broker.send(id, new Get()).get(10, TimeUnit.SECONDS)).isEqualTo(expected);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.airssys.rt.actor;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.broker.InMemoryMessageBroker;
+import io.airssys.rt.broker.Reply;
+import io.airssys.rt.broker.SendError;
+import io.airssys.rt.broker.SendException;
+import io.airssys.rt.testkit.ManualExecutor;
+import io.airssys.rt.testkit.ManualScheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Timeouts on a manual clock and a manual executor: no sleeping, no races. */
+class TimeoutTest {
+
+    record Work() implements Message<String> {
+    }
+
+    private final ManualScheduler clock = new ManualScheduler();
+    private final ManualExecutor executor = new ManualExecutor();
+    private final AtomicInteger handled = new AtomicInteger();
+    private final ActorSystem system = ActorSystem.builder()
+            .broker(InMemoryMessageBroker.builder().scheduler(clock).defaultTimeout(Duration.ofSeconds(5)).build())
+            .executor(executor)
+            .build();
+    private final ActorId id = system.spawn(Behaviors.receive().on(Work.class, w -> {
+        handled.incrementAndGet();
+        return "done";
+    }).build());
+
+    @AfterEach
+    void close() {
+        system.close();
+    }
+
+    private static SendError errorOf(CompletableFuture<?> f) {
+        assertThat(f).isCompletedExceptionally();
+        return ((SendException) f.exceptionNow()).error();
+    }
+
+    @Test
+    void aPerCallTimeoutFailsTheFutureAndTheMessageIsNeverProcessedLate() {
+        executor.runAll(); // preStart
+        CompletableFuture<String> f = system.broker().send(id, new Work(), Duration.ofMillis(100));
+        clock.advance(Duration.ofMillis(99));
+        assertThat(f).isNotDone();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(errorOf(f)).isEqualTo(SendError.TIMEOUT);
+        assertThat(f.exceptionNow()).hasMessageContaining(id.toString()).hasMessageContaining("Work");
+        executor.runAll();
+        assertThat(handled.get()).isZero();
+        assertThat(system.broker().metrics().totalFailed()).isEqualTo(1);
+        assertThat(system.broker().metrics().inFlight()).isZero();
+    }
+
+    @Test
+    void theBrokerDefaultTimeoutAppliesToSendAndBroadcast() {
+        executor.runAll();
+        CompletableFuture<String> f = system.broker().send(id, new Work());
+        CompletableFuture<List<Reply<String>>> all = system.broker().broadcast(new Work());
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(errorOf(f)).isEqualTo(SendError.TIMEOUT);
+        assertThat(all).isCompleted();
+        assertThat(all.join()).singleElement().isInstanceOfSatisfying(Reply.Failed.class,
+                r -> assertThat(((SendException) r.error()).error()).isEqualTo(SendError.TIMEOUT));
+    }
+
+    @Test
+    void aReplyBeforeTheDeadlineCancelsTheTimer() {
+        executor.runAll();
+        CompletableFuture<String> f = system.broker().send(id, new Work(), Duration.ofSeconds(1));
+        assertThat(clock.pending()).isEqualTo(1);
+        executor.runAll();
+        assertThat(f.join()).isEqualTo("done");
+        assertThat(clock.pending()).isZero();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(f.join()).isEqualTo("done");
+    }
+}
