@@ -147,8 +147,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         long t0 = counters.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
         if (mb == null) {
-            e.fail(notDelivered(actorId, message));
-            counters.failed();
+            e.retireFailed(notDelivered(actorId, message), counters);
         } else {
             int result;
             try {
@@ -157,14 +156,12 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 }
                 result = mb.offer(e);
             } catch (IllegalStateException schedulerRejected) {
-                e.fail(schedulerRejected);
-                counters.failed();
+                e.retireFailed(schedulerRejected, counters);
                 return (CompletableFuture<R>) (CompletableFuture<?>) e;
             }
             counters.sampleEnd(t0);
             if (result != MpscMailbox.ACCEPTED) {
-                e.fail(rejected(result, actorId, message, mb));
-                counters.failed();
+                e.retireFailed(rejected(result, actorId, message, mb), counters);
             }
         }
         return (CompletableFuture<R>) (CompletableFuture<?>) e;
@@ -231,8 +228,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
             Envelope e = gather.envelope(i);
             int result = m.offer(e);
             if (result != MpscMailbox.ACCEPTED) {
-                e.fail(rejected(result, m.actorId(), message, m));
-                counters.failed();
+                e.retireFailed(rejected(result, m.actorId(), message, m), counters);
             }
         }
         return gather;

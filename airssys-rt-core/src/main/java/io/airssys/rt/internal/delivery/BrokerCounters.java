@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The broker's message counters. {@link LongAdder}s stripe under contention, so senders on
  * different threads do not fight over one cache line.
  *
- * <p>Routing latency is sampled on one send in {@value #SAMPLE_EVERY}: two
+ * <p>Routing latency is measured on the first {@value #WARM_UP} sends, then sampled on one send in {@value #SAMPLE_EVERY}: two
  * {@code System.nanoTime()} calls on every send would cost more than the routing itself.
  */
 public final class BrokerCounters {
@@ -17,7 +17,11 @@ public final class BrokerCounters {
     /** One send in this many is timed. Must be a power of two. */
     static final int SAMPLE_EVERY = 64;
 
+    /** Sends timed unconditionally at first. */
+    static final int WARM_UP = 64;
+
     private final LongAdder sent = new LongAdder();
+    private int warmUpSamples; // racy on purpose: a hint, not a count
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder routingNanos = new LongAdder();
@@ -38,12 +42,24 @@ public final class BrokerCounters {
         failed.increment();
     }
 
+    /** Moves one message counted as delivered to failed: its sender had already seen an error. */
+    public void deliveredBecameFailed() {
+        failed.increment();
+        delivered.decrement();
+    }
+
     /**
      * Returns a start time if this send is sampled, else 0.
      *
      * @return {@code System.nanoTime()} or 0
      */
     public long sampleStart() {
+        // The first sends are always timed so that a short run still reports a figure; the
+        // racy increment may time a few more than WARM_UP, which is harmless.
+        if (warmUpSamples < WARM_UP) {
+            warmUpSamples++;
+            return System.nanoTime();
+        }
         return (ThreadLocalRandom.current().nextInt() & (SAMPLE_EVERY - 1)) == 0 ? System.nanoTime() : 0L;
     }
 

@@ -112,6 +112,33 @@ public final class Envelope extends CompletableFuture<Object> {
         return won;
     }
 
+    /**
+     * Retires this envelope with the handler's result. The counters move before the future
+     * completes, so a sender that sees its result also sees it counted.
+     *
+     * @param value    the result
+     * @param counters the broker's counters
+     */
+    public void retireDelivered(Object value, BrokerCounters counters) {
+        counters.delivered();
+        if (!succeed(value)) {
+            counters.deliveredBecameFailed(); // the sender already saw a timeout, cancellation or ACTOR_STOPPED
+        }
+    }
+
+    /**
+     * Retires this envelope with an error; counted before the future completes.
+     *
+     * @param error    what the sender sees (unless it already saw another outcome)
+     * @param counters the broker's counters, or {@code null} if there are none yet
+     */
+    public void retireFailed(Throwable error, BrokerCounters counters) {
+        if (counters != null) {
+            counters.failed();
+        }
+        fail(error);
+    }
+
     private void afterOutcome() {
         Future<?> task = timeoutTask;
         if (task != null) {

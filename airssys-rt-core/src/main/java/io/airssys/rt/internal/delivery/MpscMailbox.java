@@ -390,7 +390,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         Object message = e.message;
         try {
             if (!running) {
-                retireFailed(e, stoppedError(e, "the actor failed to start"), counters);
+                e.retireFailed(stoppedError(e, "the actor failed to start"), counters);
                 return;
             }
             Behavior<?> b = behavior;
@@ -400,16 +400,16 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                         + "; return Handled.reply, Handled.done or Handled.unhandled()");
             }
             if (handled.isUnhandled()) {
-                retireFailed(e, new BrokerException(BrokerError.ROUTING_FAILED, ActorId.of(id), actorIdString()
+                e.retireFailed(new BrokerException(BrokerError.ROUTING_FAILED, ActorId.of(id), actorIdString()
                         + " has no handler for " + message.getClass().getName()
                         + " (its protocol is " + b.protocol().getName() + ")"), counters);
             } else if (handled.later() != null) {
                 replyLater(e, handled.later(), counters);
             } else {
-                retire(e, handled.value(), counters);
+                e.retireDelivered(handled.value(), counters);
             }
         } catch (Throwable t) {
-            retireFailed(e, t, counters);
+            e.retireFailed(t, counters);
             if (e.oneWay) {
                 LOG.log(System.Logger.Level.WARNING, () -> actorIdString() + " failed on fire-and-forget "
                         + typeName(message), t);
@@ -421,19 +421,6 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         } finally {
             CURRENT.setRelease(this, null);
         }
-    }
-
-    private static void retire(Envelope e, Object value, BrokerCounters counters) {
-        if (e.succeed(value)) {
-            counters.delivered();
-        } else {
-            counters.failed(); // the sender already saw a timeout, a cancellation or ACTOR_STOPPED
-        }
-    }
-
-    private static void retireFailed(Envelope e, Throwable error, BrokerCounters counters) {
-        e.fail(error);
-        counters.failed();
     }
 
     private void replyLater(Envelope e, CompletionStage<?> later, BrokerCounters counters) {
@@ -449,9 +436,9 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         later.whenComplete((value, error) -> {
             if (p.remove(e)) {
                 if (error == null) {
-                    retire(e, value, counters);
+                    e.retireDelivered(value, counters);
                 } else {
-                    retireFailed(e, error instanceof CompletionException ce && ce.getCause() != null
+                    e.retireFailed(error instanceof CompletionException ce && ce.getCause() != null
                             ? ce.getCause() : error, counters);
                 }
             }
@@ -579,10 +566,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     private void failStopped(Envelope e, BrokerCounters counters) {
-        e.fail(stoppedError(e, "the actor stopped before processing it"));
-        if (counters != null) {
-            counters.failed();
-        }
+        e.retireFailed(stoppedError(e, "the actor stopped before processing it"), counters);
     }
 
     private SendException stoppedError(Envelope e, String why) {

@@ -1,0 +1,97 @@
+package io.airssys.rt.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs every example so that none can rot, and checks what it printed. */
+class ExamplesTest {
+
+    @FunctionalInterface
+    interface Example {
+        void run(PrintStream out) throws Exception;
+    }
+
+    private static String output(Example example) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            example.run(out);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void requestResponse() throws Exception {
+        assertThat(output(RequestResponseExample::run))
+                .contains("Account balance: $125.50")
+                .contains("User 42 is Alice");
+    }
+
+    @Test
+    void fireAndForget() throws Exception {
+        assertThat(output(FireAndForgetExample::run))
+                .contains("logger wrote: User logged in")
+                .contains("logger wrote: INFO Task completed");
+    }
+
+    @Test
+    void broadcastCountsTheActorThatFailed() throws Exception {
+        assertThat(output(BroadcastShutdownExample::run))
+                .contains("UserCreated reached 5 actors")
+                .contains("busy writing a checkpoint")
+                .contains("Shutdown complete: 1 failures");
+    }
+
+    @Test
+    void filteredBroadcastReachesWorkers100To199() throws Exception {
+        assertThat(output(FilteredBroadcastExample::run))
+                .contains("WorkItem reached 100 workers, first actor-100, last actor-199");
+    }
+
+    @Test
+    void queriesAndTheRegistrationGuard() throws Exception {
+        assertThat(output(QueriesExample::run))
+                .contains("new broker, actors: 0")
+                .contains("task 42 done")
+                .contains("sent to actor-7: task 1 done")
+                .contains("Actor actor-999 not found")
+                .contains("Active actors: 2")
+                .containsSubsequence("Registered: actor-7", "Registered: actor-8")
+                .contains("after unregister, Active actors: 1");
+    }
+
+    @Test
+    void brokerErrorAndSendErrorMatches() throws Exception {
+        assertThat(output(ErrorHandlingExample::run))
+                .contains("Actor ID actor-1 already in use")
+                .contains("Actor actor-404 not found")
+                .contains("Actor actor-2 mailbox full, retry later");
+    }
+
+    @Test
+    void metricsSuccessRate() throws Exception {
+        assertThat(output(MetricsExample::run))
+                .contains("Active actors: 1")
+                .contains("Success rate: 98.00%")
+                .contains("Sent 100, delivered 98, failed 2")
+                .containsPattern("Avg routing latency: [1-9][0-9]*ns");
+    }
+
+    @Test
+    void sealedProtocol() throws Exception {
+        assertThat(output(SealedProtocolExample::run))
+                .contains("withdraw 74.50: true, withdraw 1000: false, balance: $125.50");
+    }
+
+    @Test
+    void theDemoRunsEveryExample() throws Exception {
+        assertThat(output(Demo::run))
+                .contains("Account balance: $125.50")
+                .contains("Shutdown complete: 1 failures")
+                .contains("balance: $125.50");
+    }
+}
