@@ -235,6 +235,35 @@ public abstract class MessageBrokerContract {
         return ((SendException) t).error();
     }
 
+    /**
+     * A request parked inside an actor's handler until {@link #release()}.
+     *
+     * @param latch opens the handler
+     * @param reply the request's future
+     */
+    protected record Held(CountDownLatch latch, CompletableFuture<String> reply) {
+        /** Lets the handler finish. */
+        public void release() {
+            latch.countDown();
+        }
+    }
+
+    /**
+     * Sends {@link Hold} and waits until the actor is inside its handler, so that later
+     * messages queue behind it.
+     *
+     * @param id    a worker
+     * @param probe the worker's probe
+     * @return the parked request
+     */
+    protected Held holdInsideHandler(ActorId id, Probe probe) {
+        int before = probe.processed.get();
+        CountDownLatch latch = new CountDownLatch(1);
+        CompletableFuture<String> reply = broker.send(id, new Hold(latch));
+        await().atMost(PATIENCE).until(() -> probe.processed.get() == before + 1);
+        return new Held(latch, reply);
+    }
+
     private static <T> T result(CompletableFuture<T> f) {
         try {
             return f.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
@@ -314,9 +343,7 @@ public abstract class MessageBrokerContract {
     void trySendToAFullBoundedMailboxFailsImmediatelyWithMailboxFull() {
         Probe probe = new Probe();
         ActorId id = system.spawn(ActorId.newId(), worker(probe), Mailbox.bounded(2));
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> held = broker.send(id, new Hold(release));
-        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1); // the actor is inside Hold
+        Held held = holdInsideHandler(id, probe);
         broker.trySend(id, new Tick(0, 1));
         broker.trySend(id, new Tick(0, 2));
         assertThatThrownBy(() -> broker.trySend(id, new Tick(0, 3)))
@@ -325,8 +352,8 @@ public abstract class MessageBrokerContract {
                     assertThat(e.getMessage()).contains(id.toString()).contains("Tick");
                 });
         assertThat(sendErrorOf(broker.send(id, new Echo("x")))).isEqualTo(SendError.MAILBOX_FULL);
-        release.countDown();
-        assertThat(result(held)).isEqualTo("released");
+        held.release();
+        assertThat(result(held.reply())).isEqualTo("released");
         await().atMost(PATIENCE).until(() -> probe.ticks.get() == 2);
         broker.trySend(id, new Tick(0, 3)); // room again
         await().atMost(PATIENCE).until(() -> probe.ticks.get() == 3);
@@ -403,9 +430,7 @@ public abstract class MessageBrokerContract {
     void unregisterFailsQueuedMessagesWithActorStoppedAndLetsTheCurrentOneFinish() {
         Probe probe = new Probe();
         ActorId id = spawn(probe);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> inFlight = broker.send(id, new Hold(release));
-        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        Held inFlight = holdInsideHandler(id, probe);
         List<CompletableFuture<Integer>> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             queued.add(broker.send(id, new Increment(i)));
@@ -415,8 +440,8 @@ public abstract class MessageBrokerContract {
             assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_STOPPED);
         }
         assertThat(sendErrorOf(broker.send(id, new Increment(1)))).isEqualTo(SendError.ACTOR_NOT_FOUND);
-        release.countDown();
-        assertThat(result(inFlight)).isEqualTo("released");
+        inFlight.release();
+        assertThat(result(inFlight.reply())).isEqualTo("released");
         assertThat(probe.processed.get()).isEqualTo(1); // none of the queued ran
     }
 
@@ -532,13 +557,11 @@ public abstract class MessageBrokerContract {
     void aTimedOutMessageFailsWithTimeoutAndIsSkippedIfNotStarted() {
         Probe probe = new Probe();
         ActorId id = spawn(probe);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> held = broker.send(id, new Hold(release));
-        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        Held held = holdInsideHandler(id, probe);
         CompletableFuture<Integer> late = broker.send(id, new Increment(1), Duration.ofMillis(50));
         assertThat(sendErrorOf(late)).isEqualTo(SendError.TIMEOUT);
-        release.countDown();
-        result(held);
+        held.release();
+        result(held.reply());
         assertThat(result(broker.send(id, new Increment(5)))).isEqualTo(6);
         assertThat(probe.processed.get()).isEqualTo(2); // Hold and the last Increment: the late one was skipped
     }
@@ -547,13 +570,11 @@ public abstract class MessageBrokerContract {
     void aCancelledMessageThatHasNotStartedIsSkipped() {
         Probe probe = new Probe();
         ActorId id = spawn(probe);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> held = broker.send(id, new Hold(release));
-        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        Held held = holdInsideHandler(id, probe);
         CompletableFuture<Integer> cancelled = broker.send(id, new Increment(1));
         assertThat(cancelled.cancel(true)).isTrue();
-        release.countDown();
-        result(held);
+        held.release();
+        result(held.reply());
         assertThat(result(broker.send(id, new Increment(5)))).isEqualTo(6);
         assertThat(probe.processed.get()).isEqualTo(2);
     }
@@ -587,18 +608,16 @@ public abstract class MessageBrokerContract {
     void closeCompletesEveryPendingFutureAndRefusesLaterWork() {
         Probe probe = new Probe();
         ActorId id = spawn(probe);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> inFlight = broker.send(id, new Hold(release));
-        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        Held inFlight = holdInsideHandler(id, probe);
         List<CompletableFuture<Integer>> queued = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             queued.add(broker.send(id, new Increment(i)));
         }
         broker.close();
-        assertThat(inFlight).isDone();
+        assertThat(inFlight.reply()).isDone();
         assertThat(queued).allSatisfy(f -> assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_STOPPED));
-        assertThat(sendErrorOf(inFlight)).isEqualTo(SendError.ACTOR_STOPPED);
-        release.countDown();
+        assertThat(sendErrorOf(inFlight.reply())).isEqualTo(SendError.ACTOR_STOPPED);
+        inFlight.release();
         assertThat(broker.registeredCount()).isZero();
         assertThat(sendErrorOf(broker.send(id, new Increment(1)))).isEqualTo(SendError.ACTOR_STOPPED);
         assertThatThrownBy(() -> broker.register(ActorId.newId(), Mailbox.unbounded()))
