@@ -6,5 +6,6 @@ module io.airssys.rt {
     exports io.airssys.rt;
     exports io.airssys.rt.actor;
     exports io.airssys.rt.broker;
+    exports io.airssys.rt.deadletter;
     exports io.airssys.rt.mailbox;
 }

@@ -2,16 +2,23 @@ package io.airssys.rt.broker;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
-import io.airssys.rt.internal.delivery.BrokerCounters;
+import io.airssys.rt.Priority;
+import io.airssys.rt.Registration;
+import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.deadletter.DeadLetterQueue;
+import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.internal.delivery.Envelope;
 import io.airssys.rt.internal.delivery.MailboxOwner;
 import io.airssys.rt.internal.delivery.MpscMailbox;
+import io.airssys.rt.internal.delivery.Outcomes;
 import io.airssys.rt.internal.delivery.ReplyGather;
 import io.airssys.rt.internal.delivery.RoutingTable;
+import io.airssys.rt.internal.topic.TopicRegistry;
 import io.airssys.rt.mailbox.Mailbox;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,7 +40,8 @@ import java.util.function.Predicate;
  * <p>Lookups are lock-free on a compact open-addressing table keyed by the actor id's
  * {@code long}; registration takes a short lock. Each actor has its own mailbox; messages
  * are passed by reference, never copied. Delivery is at most once: a message is either
- * processed once or its sender gets an error.
+ * processed once or its sender gets an error, and the message goes to the
+ * {@link #deadLetters() dead letter queue}.
  *
  * <pre>{@code
  * try (var broker = new InMemoryMessageBroker()) { ... }
@@ -46,20 +55,29 @@ import java.util.function.Predicate;
  * seconds unless configured; {@link Builder#noDefaultTimeout()} turns it off, which saves
  * scheduling a timer per request). Timers run on an injected scheduler or on one daemon
  * thread the broker starts on first use and stops on {@link #close()}.
+ *
+ * <p>Topic routing ({@link #sendWithRouting}) picks one of the matching subscribers by the
+ * <em>power of two choices</em>: two distinct subscribers at random, and the one with fewer
+ * waiting messages gets the message. That keeps queues short without a shared counter.
  */
 public final class InMemoryMessageBroker implements MessageBroker {
 
     /** The default request timeout in seconds. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 30;
 
+    private static final System.Logger LOG = System.getLogger("io.airssys.rt.broker");
+
     private final RoutingTable table;
-    private final BrokerCounters counters = new BrokerCounters();
+    private final TopicRegistry<MpscMailbox<?>> topics = new TopicRegistry<>();
+    private final Outcomes outcomes;
     private final Owner owner = new Owner();
     private final long defaultTimeoutNanos; // 0: none
     private final ScheduledExecutorService injectedScheduler;
     private final ReentrantLock schedulerLock = new ReentrantLock();
     private volatile ScheduledExecutorService ownedScheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock listenerLock = new ReentrantLock();
+    private volatile BrokerListener listener = BrokerListener.NONE;
 
     /** Creates a broker with the defaults (spec: {@code InMemoryMessageBroker::new()}). */
     public InMemoryMessageBroker() {
@@ -70,6 +88,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         this.table = new RoutingTable(b.expectedActors);
         this.defaultTimeoutNanos = b.defaultTimeout == null ? 0 : b.defaultTimeout.toNanos();
         this.injectedScheduler = b.scheduler;
+        this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue());
     }
 
     /**
@@ -91,6 +110,24 @@ public final class InMemoryMessageBroker implements MessageBroker {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Sends undelivered messages to {@code deadLetterQueue} from now on (spec:
+     * {@code with_dead_letter_queue}). Every broker has one: by default a
+     * {@link DeadLetterQueue#DeadLetterQueue() DeadLetterQueue()} of its own.
+     *
+     * @param deadLetterQueue the queue
+     * @return this broker
+     */
+    public InMemoryMessageBroker withDeadLetterQueue(DeadLetterQueue deadLetterQueue) {
+        outcomes.deadLetters(deadLetterQueue);
+        return this;
+    }
+
+    @Override
+    public DeadLetterQueue deadLetters() {
+        return outcomes.deadLetters();
     }
 
     // ------------------------------------------------------------------ registration
@@ -121,7 +158,37 @@ public final class InMemoryMessageBroker implements MessageBroker {
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId + " is not registered"
                     + (closed.get() ? " (the broker is closed)" : ""));
         }
+        // NOTE: after the table removal, so a concurrent subscribe either sees the actor gone or
+        // completes before this removal (both take the registry lock): no orphan subscription.
+        topics.removeAll(actorId.asLong());
         mb.close(false);
+    }
+
+    // ------------------------------------------------------------------ topics
+
+    @Override
+    public void subscribe(ActorId actorId, String pattern) {
+        Objects.requireNonNull(actorId, "actorId");
+        Topics.checkPattern(pattern);
+        if (closed.get()) {
+            throw closedError("subscribe " + actorId + " to '" + pattern + "'");
+        }
+        if (topics.subscribe(actorId.asLong(), pattern, table::get) == TopicRegistry.Outcome.NOT_REGISTERED) {
+            throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId
+                    + " is not registered; register it before subscribing it to '" + pattern + "'");
+        }
+    }
+
+    @Override
+    public boolean unsubscribe(ActorId actorId, String pattern) {
+        Objects.requireNonNull(actorId, "actorId");
+        return topics.unsubscribe(actorId.asLong(), pattern);
+    }
+
+    @Override
+    public List<String> subscriptions(ActorId actorId) {
+        Objects.requireNonNull(actorId, "actorId");
+        return topics.patterns(actorId.asLong());
     }
 
     // ------------------------------------------------------------------ delivery
@@ -130,40 +197,60 @@ public final class InMemoryMessageBroker implements MessageBroker {
     public <R> CompletableFuture<R> send(ActorId actorId, Message<R> message) {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
-        return request(actorId, message, defaultTimeoutNanos);
+        return request(actorId, message, defaultTimeoutNanos, Priority.NORMAL);
     }
 
     @Override
     public <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, Duration timeout) {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
-        return request(actorId, message, timeoutNanos(timeout));
+        return request(actorId, message, timeoutNanos(timeout), Priority.NORMAL);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> sendWithPriority(ActorId actorId, Message<R> message, Priority priority) {
+        Objects.requireNonNull(actorId, "actorId");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(priority, "priority");
+        return request(actorId, message, defaultTimeoutNanos, priority);
+    }
+
+    private <R> CompletableFuture<R> request(ActorId actorId, Message<R> message, long timeoutNanos,
+                                             Priority priority) {
+        Envelope e = Envelope.request(message, priority);
+        outcomes.sent(1);
+        listener.onSend(actorId, message, priority);
+        long t0 = outcomes.sampleStart();
+        MpscMailbox<?> mb = table.get(actorId.asLong());
+        if (mb == null) {
+            SendException error = notDelivered(actorId, message);
+            e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+        } else {
+            deliver(e, mb, actorId, message, timeoutNanos);
+            outcomes.sampleEnd(t0);
+        }
+        return future(e);
+    }
+
+    /** Schedules the timeout and enqueues; any refusal fails and dead-letters the envelope. */
+    private void deliver(Envelope e, MpscMailbox<?> mb, ActorId actorId, Message<?> message, long timeoutNanos) {
+        try {
+            if (timeoutNanos > 0) {
+                e.timeoutTask(scheduleTimeout(e, actorId, message, timeoutNanos));
+            }
+        } catch (IllegalStateException schedulerRejected) {
+            e.retireFailed(schedulerRejected, outcomes);
+            return;
+        }
+        int result = mb.offer(e, true);
+        if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
+            SendException error = rejected(result, actorId, message, mb);
+            e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+        }
     }
 
     @SuppressWarnings("unchecked")
-    private <R> CompletableFuture<R> request(ActorId actorId, Message<R> message, long timeoutNanos) {
-        Envelope e = Envelope.of(message);
-        counters.sent(1);
-        long t0 = counters.sampleStart();
-        MpscMailbox<?> mb = table.get(actorId.asLong());
-        if (mb == null) {
-            e.retireFailed(notDelivered(actorId, message), counters);
-        } else {
-            int result;
-            try {
-                if (timeoutNanos > 0) {
-                    e.timeoutTask(scheduleTimeout(e, actorId, message, timeoutNanos));
-                }
-                result = mb.offer(e);
-            } catch (IllegalStateException schedulerRejected) {
-                e.retireFailed(schedulerRejected, counters);
-                return (CompletableFuture<R>) (CompletableFuture<?>) e;
-            }
-            counters.sampleEnd(t0);
-            if (result != MpscMailbox.ACCEPTED) {
-                e.retireFailed(rejected(result, actorId, message, mb), counters);
-            }
-        }
+    private static <R> CompletableFuture<R> future(Envelope e) {
         return (CompletableFuture<R>) (CompletableFuture<?>) e;
     }
 
@@ -171,35 +258,115 @@ public final class InMemoryMessageBroker implements MessageBroker {
     public void trySend(ActorId actorId, Message<Void> message) {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
-        counters.sent(1);
-        long t0 = counters.sampleStart();
+        Envelope e = Envelope.oneWay(message, Priority.NORMAL);
+        outcomes.sent(1);
+        listener.onSend(actorId, message, Priority.NORMAL);
+        long t0 = outcomes.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
+        SendException error;
+        int result;
         if (mb == null) {
-            counters.failed();
-            throw notDelivered(actorId, message);
+            error = notDelivered(actorId, message);
+            result = MpscMailbox.CLOSED_MAILBOX;
+        } else {
+            result = mb.offer(e, false);
+            outcomes.sampleEnd(t0);
+            if (result == MpscMailbox.ACCEPTED) {
+                return;
+            }
+            error = rejected(result, actorId, message, mb);
         }
-        int result = mb.offer(Envelope.oneWay(message));
-        counters.sampleEnd(t0);
-        if (result != MpscMailbox.ACCEPTED) {
-            counters.failed();
-            throw rejected(result, actorId, message, mb);
+        e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+        if (result != MpscMailbox.DROPPED) {
+            throw error; // DROP_NEWEST drops quietly: the message is in the dead letter queue
         }
+    }
+
+    @Override
+    public <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(message, "message");
+        MpscMailbox<?> chosen = pickOne(topics.match(key.topic()));
+        if (chosen == null) {
+            Envelope e = Envelope.request(message, key.priority());
+            outcomes.sent(1);
+            e.retireUndelivered(noSubscriber(key.topic()), DeadLetterReason.NO_SUBSCRIBER,
+                    new DeadLetter.ToTopic(key.topic(), false), outcomes);
+            return future(e);
+        }
+        return request(chosen.actorId(), message, defaultTimeoutNanos, key.priority());
+    }
+
+    /** Power of two choices: of two random open subscribers, the one with the shorter queue. */
+    private static MpscMailbox<?> pickOne(Object[] subscribers) {
+        int n = subscribers.length;
+        if (n == 0) {
+            return null;
+        }
+        if (n == 1) {
+            MpscMailbox<?> only = (MpscMailbox<?>) subscribers[0];
+            return only.isClosed() ? null : only;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int i = random.nextInt(n);
+        int j = random.nextInt(n - 1);
+        if (j >= i) {
+            j++;
+        }
+        MpscMailbox<?> a = (MpscMailbox<?>) subscribers[i];
+        MpscMailbox<?> b = (MpscMailbox<?>) subscribers[j];
+        if (!a.isClosed() && !b.isClosed()) {
+            return b.size() < a.size() ? b : a;
+        }
+        for (int k = 0; k < n; k++) { // a subscriber left since the match was cached: find an open one
+            MpscMailbox<?> m = (MpscMailbox<?>) subscribers[(i + k) % n];
+            if (!m.isClosed()) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message) {
+        Topics.checkConcrete(topic);
+        Objects.requireNonNull(message, "message");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedError("publish to '" + topic + "'"));
+        }
+        List<MpscMailbox<?>> targets = new ArrayList<>();
+        for (Object o : topics.match(topic)) {
+            MpscMailbox<?> m = (MpscMailbox<?>) o;
+            if (!m.isClosed()) {
+                targets.add(m);
+            }
+        }
+        if (targets.isEmpty()) {
+            outcomes.sent(1);
+            outcomes.undelivered(message, Priority.NORMAL.ordinal(), System.nanoTime(),
+                    new DeadLetter.ToTopic(topic, true), DeadLetterReason.NO_SUBSCRIBER,
+                    noSubscriber(topic).getMessage());
+            listener.onPublish(topic, message, List.of());
+            return CompletableFuture.completedFuture(List.of());
+        }
+        listener.onPublish(topic, message, idsOf(targets));
+        return gather(message, targets);
     }
 
     @Override
     public <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message) {
         Objects.requireNonNull(message, "message");
-        return gather(message, null);
+        return broadcastTo(message, null);
     }
 
     @Override
     public <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(filter, "filter");
-        return gather(message, filter);
+        return broadcastTo(message, filter);
     }
 
-    private <R> CompletableFuture<List<Reply<R>>> gather(Message<R> message, Predicate<ActorId> filter) {
+    private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedError("broadcast " + message.getClass().getSimpleName()));
         }
@@ -209,11 +376,26 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 targets.add(m);
             }
         }
+        if (listener != BrokerListener.NONE) {
+            listener.onBroadcast(message, idsOf(targets));
+        }
+        return gather(message, targets);
+    }
+
+    private static List<ActorId> idsOf(List<MpscMailbox<?>> targets) {
+        List<ActorId> ids = new ArrayList<>(targets.size());
+        for (MpscMailbox<?> m : targets) {
+            ids.add(m.actorId());
+        }
+        return Collections.unmodifiableList(ids);
+    }
+
+    private <R> CompletableFuture<List<Reply<R>>> gather(Message<R> message, List<MpscMailbox<?>> targets) {
         int n = targets.size();
         ReplyGather<R> gather = new ReplyGather<>(n);
+        long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            MpscMailbox<?> m = targets.get(i);
-            gather.envelope(i, m.actorId().asLong(), message);
+            gather.envelope(i, targets.get(i).actorId().asLong(), message, Priority.NORMAL, now);
         }
         if (n > 0 && defaultTimeoutNanos > 0) {
             try {
@@ -222,13 +404,15 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 return CompletableFuture.failedFuture(schedulerRejected); // nothing was sent
             }
         }
-        counters.sent(n);
+        outcomes.sent(n);
         for (int i = 0; i < n; i++) {
             MpscMailbox<?> m = targets.get(i);
             Envelope e = gather.envelope(i);
-            int result = m.offer(e);
-            if (result != MpscMailbox.ACCEPTED) {
-                e.retireFailed(rejected(result, m.actorId(), message, m), counters);
+            int result = m.offer(e, true);
+            if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
+                ActorId id = gather.actorId(i);
+                SendException error = rejected(result, id, message, m);
+                e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(id), outcomes);
             }
         }
         return gather;
@@ -239,6 +423,86 @@ public final class InMemoryMessageBroker implements MessageBroker {
             gather.envelope(i).fail(new SendException(SendError.TIMEOUT, gather.actorId(i),
                     message.getClass().getSimpleName(), "no reply within the broadcast timeout of "
                     + Duration.ofNanos(defaultTimeoutNanos), null));
+        }
+    }
+
+    // ------------------------------------------------------------------ listeners
+
+    @Override
+    public Registration addListener(BrokerListener newListener) {
+        Objects.requireNonNull(newListener, "listener");
+        listenerLock.lock();
+        try {
+            listener = Listeners.with(listener, newListener);
+        } finally {
+            listenerLock.unlock();
+        }
+        AtomicBoolean removed = new AtomicBoolean();
+        return () -> {
+            if (removed.compareAndSet(false, true)) {
+                listenerLock.lock();
+                try {
+                    listener = Listeners.without(listener, newListener);
+                } finally {
+                    listenerLock.unlock();
+                }
+            }
+        };
+    }
+
+    /** Several listeners as one; each call is isolated from the others' exceptions. */
+    private record Listeners(BrokerListener[] all) implements BrokerListener {
+
+        static BrokerListener with(BrokerListener current, BrokerListener added) {
+            if (current == NONE) {
+                return new Listeners(new BrokerListener[] {added});
+            }
+            BrokerListener[] old = ((Listeners) current).all;
+            BrokerListener[] next = Arrays.copyOf(old, old.length + 1);
+            next[old.length] = added;
+            return new Listeners(next);
+        }
+
+        static BrokerListener without(BrokerListener current, BrokerListener removed) {
+            if (current == NONE) {
+                return NONE;
+            }
+            BrokerListener[] left = Arrays.stream(((Listeners) current).all).filter(l -> l != removed)
+                    .toArray(BrokerListener[]::new);
+            return left.length == 0 ? NONE : new Listeners(left);
+        }
+
+        @Override
+        public void onSend(ActorId target, Message<?> message, Priority priority) {
+            for (BrokerListener l : all) {
+                try {
+                    l.onSend(target, message, priority);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", e);
+                }
+            }
+        }
+
+        @Override
+        public void onBroadcast(Message<?> message, List<ActorId> targets) {
+            for (BrokerListener l : all) {
+                try {
+                    l.onBroadcast(message, targets);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", e);
+                }
+            }
+        }
+
+        @Override
+        public void onPublish(String topic, Message<?> message, List<ActorId> targets) {
+            for (BrokerListener l : all) {
+                try {
+                    l.onPublish(topic, message, targets);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", e);
+                }
+            }
         }
     }
 
@@ -268,7 +532,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
     @Override
     public BrokerMetrics metrics() {
-        return counters.snapshot(table.size());
+        return outcomes.snapshot(table.size());
     }
 
     /**
@@ -286,6 +550,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
             return;
         }
         for (MpscMailbox<?> m : table.closeAndClear()) {
+            topics.removeAll(m.id());
             m.close(true);
         }
         schedulerLock.lock();
@@ -306,7 +571,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 message.getClass().getSimpleName(), "no reply within " + Duration.ofNanos(nanos), null)), nanos);
     }
 
-    /** Schedules a timeout; {@code null} if the scheduler refuses (only while closing: close fails the message). */
+    /** Schedules a timeout; {@code null} if the scheduler refuses while closing (close fails the message). */
     private Future<?> schedule(Runnable task, long nanos) {
         try {
             return scheduler().schedule(task, nanos, TimeUnit.NANOSECONDS);
@@ -357,13 +622,18 @@ public final class InMemoryMessageBroker implements MessageBroker {
     }
 
     private SendException rejected(int result, ActorId actorId, Message<?> message, MpscMailbox<?> mb) {
-        if (result == MpscMailbox.FULL) {
+        if (result == MpscMailbox.FULL || result == MpscMailbox.DROPPED) {
             return new SendException(SendError.MAILBOX_FULL, actorId, message.getClass().getSimpleName(),
-                    "its bounded mailbox holds " + mb.capacity() + " messages; retry later or raise the capacity",
-                    null);
+                    "its bounded mailbox holds " + mb.capacity() + " messages (" + mb.overflow()
+                    + "); retry later or raise the capacity", null);
         }
         // The mailbox closed between the lookup and the enqueue: the actor left while we sent.
         return notDelivered(actorId, message);
+    }
+
+    private static BrokerException noSubscriber(String topic) {
+        return new BrokerException(BrokerError.ROUTING_FAILED, null,
+                "no actor subscribes to a pattern matching topic '" + topic + "'");
     }
 
     private static IllegalStateException closedError(String what) {
@@ -375,12 +645,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
-        return saturatedNanos(timeout);
-    }
-
-    private static long saturatedNanos(Duration d) {
         try {
-            return d.toNanos();
+            return timeout.toNanos();
         } catch (ArithmeticException overflow) {
             return Long.MAX_VALUE;
         }
@@ -394,13 +660,15 @@ public final class InMemoryMessageBroker implements MessageBroker {
         }
 
         @Override
-        public BrokerCounters counters() {
-            return counters;
+        public Outcomes outcomes() {
+            return outcomes;
         }
 
         @Override
         public void deregister(MpscMailbox<?> mailbox) {
-            table.remove(mailbox);
+            if (table.remove(mailbox)) {
+                topics.removeAll(mailbox.id());
+            }
             mailbox.close(false);
         }
     }
@@ -410,6 +678,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         private int expectedActors = 16;
         private Duration defaultTimeout = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
         private ScheduledExecutorService scheduler;
+        private DeadLetterQueue deadLetters;
         private boolean timeoutSet;
         private boolean expectedSet;
 
@@ -432,7 +701,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
         }
 
         /**
-         * Sets the timeout of {@link #send(ActorId, Message)} and of broadcasts.
+         * Sets the timeout of {@link #send(ActorId, Message)}, of routed and prioritised sends,
+         * and of broadcasts and publishes.
          *
          * @param timeout positive
          * @return this builder
@@ -469,6 +739,21 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 throw new IllegalStateException("scheduler was already set");
             }
             this.scheduler = scheduler;
+            return this;
+        }
+
+        /**
+         * Sends undelivered messages to {@code queue} (default: a new {@link DeadLetterQueue}).
+         *
+         * @param queue the dead letter queue
+         * @return this builder
+         */
+        public Builder deadLetterQueue(DeadLetterQueue queue) {
+            Objects.requireNonNull(queue, "queue");
+            if (this.deadLetters != null) {
+                throw new IllegalStateException("deadLetterQueue was already set");
+            }
+            this.deadLetters = queue;
             return this;
         }
 

@@ -2,6 +2,9 @@ package io.airssys.rt.broker;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
+import io.airssys.rt.Priority;
+import io.airssys.rt.Registration;
+import io.airssys.rt.deadletter.DeadLetterQueue;
 import io.airssys.rt.mailbox.Mailbox;
 
 import java.time.Duration;
@@ -72,6 +75,19 @@ public interface MessageBroker extends AutoCloseable {
     <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, Duration timeout);
 
     /**
+     * Sends a message with a priority (spec: {@code send_with_priority}): the actor processes
+     * waiting messages of higher priority first; within one priority, one sender's messages keep
+     * their order. Uses the default timeout.
+     *
+     * @param actorId  the receiver
+     * @param message  the message
+     * @param priority its priority
+     * @param <R>      the result type
+     * @return a future of the result
+     */
+    <R> CompletableFuture<R> sendWithPriority(ActorId actorId, Message<R> message, Priority priority);
+
+    /**
      * Enqueues a fire-and-forget message without blocking (spec: {@code try_send}).
      *
      * @param actorId the receiver
@@ -101,6 +117,78 @@ public interface MessageBroker extends AutoCloseable {
      * @return a future of one {@link Reply} per selected actor, in registration order
      */
     <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter);
+
+    /**
+     * Subscribes a registered actor to a topic pattern (NATS subject syntax, see {@link Topics}).
+     * Subscribing twice to one pattern has no further effect. Unregistering the actor removes
+     * its subscriptions.
+     *
+     * @param actorId the subscriber
+     * @param pattern e.g. {@code orders.*.created} or {@code orders.>}
+     * @throws InvalidTopicException if the pattern is malformed
+     * @throws BrokerException       with {@link BrokerError#NOT_FOUND} if the actor is not registered
+     */
+    void subscribe(ActorId actorId, String pattern);
+
+    /**
+     * Removes one subscription.
+     *
+     * @param actorId the subscriber
+     * @param pattern the pattern it subscribed to
+     * @return {@code true} if it was subscribed
+     * @throws InvalidTopicException if the pattern is malformed
+     */
+    boolean unsubscribe(ActorId actorId, String pattern);
+
+    /**
+     * Returns an actor's subscription patterns in subscription order.
+     *
+     * @param actorId the actor
+     * @return an unmodifiable list, empty if none
+     */
+    List<String> subscriptions(ActorId actorId);
+
+    /**
+     * Sends a message to ONE actor subscribed to a pattern matching the key's topic, with the
+     * key's priority, and returns its result (spec: {@code send_with_routing}). When several
+     * subscribers match, the broker balances the load between them (see the implementation).
+     * No subscriber: the future fails with a {@link BrokerException} ({@link BrokerError#ROUTING_FAILED})
+     * naming the topic, and the message is dead-lettered ({@code NO_SUBSCRIBER}).
+     *
+     * @param key     a concrete topic and a priority
+     * @param message the message
+     * @param <R>     the result type
+     * @return a future of the result
+     */
+    <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message);
+
+    /**
+     * Publishes a message to EVERY actor subscribed to a pattern matching the topic; each gets
+     * it once, however many of its patterns match. No subscriber: an empty list, and the
+     * message is dead-lettered ({@code NO_SUBSCRIBER}).
+     *
+     * @param topic   a concrete topic
+     * @param message the message
+     * @param <R>     the result type
+     * @return a future of one {@link Reply} per subscriber, in subscription order
+     * @throws InvalidTopicException if the topic is malformed or has wildcards
+     */
+    <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message);
+
+    /**
+     * Returns the queue undelivered messages go to.
+     *
+     * @return the dead letter queue
+     */
+    DeadLetterQueue deadLetters();
+
+    /**
+     * Adds a listener that observes every send, broadcast and publish (for tests and tracing).
+     *
+     * @param listener the listener
+     * @return removes it
+     */
+    Registration addListener(BrokerListener listener);
 
     /**
      * Returns whether an actor is registered (spec: {@code is_registered}).

@@ -55,6 +55,34 @@ public abstract sealed class Mailbox<P> permits MpscMailbox {
     }
 
     /**
+     * Starts a builder for a mailbox with an overflow strategy or a starvation limit.
+     *
+     * <pre>{@code
+     * Mailbox<Job> jobs = Mailbox.builder().capacity(100).overflow(OverflowStrategy.DROP_OLDEST).build();
+     * }</pre>
+     *
+     * @return a builder: unbounded, {@link OverflowStrategy#FAIL}, strict priority
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns what happens to a message that arrives when the mailbox is full.
+     *
+     * @return the strategy ({@link OverflowStrategy#FAIL} for unbounded mailboxes)
+     */
+    public abstract OverflowStrategy overflow();
+
+    /**
+     * Returns how many higher-priority messages may be processed in a row while an older,
+     * lower-priority one waits; 0 means strict priority.
+     *
+     * @return the limit
+     */
+    public abstract int starvationLimit();
+
+    /**
      * Returns the most messages this mailbox holds at once.
      *
      * @return the capacity, or {@link #UNBOUNDED}
@@ -83,6 +111,86 @@ public abstract sealed class Mailbox<P> permits MpscMailbox {
      * @return the id, or {@code null} before registration
      */
     public abstract ActorId actorId();
+
+    /** Configures a {@link Mailbox}; each option may be set once. */
+    public static final class Builder {
+        private int capacity = UNBOUNDED;
+        private OverflowStrategy overflow = OverflowStrategy.FAIL;
+        private int starvationLimit;
+        private boolean capacitySet;
+        private boolean overflowSet;
+        private boolean limitSet;
+
+        private Builder() {
+        }
+
+        /**
+         * Bounds the mailbox.
+         *
+         * @param messages the most messages waiting at once, at least 1
+         * @return this builder
+         */
+        public Builder capacity(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("mailbox capacity must be at least 1, was " + messages);
+            }
+            capacitySet = once(capacitySet, "capacity");
+            this.capacity = messages;
+            return this;
+        }
+
+        /**
+         * Sets what happens when the bounded mailbox is full (default {@link OverflowStrategy#FAIL}).
+         *
+         * @param strategy the strategy; anything but FAIL needs a {@link #capacity}
+         * @return this builder
+         */
+        public Builder overflow(OverflowStrategy strategy) {
+            java.util.Objects.requireNonNull(strategy, "strategy");
+            overflowSet = once(overflowSet, "overflow");
+            this.overflow = strategy;
+            return this;
+        }
+
+        /**
+         * Bounds starvation of lower priorities: after {@code messages} higher-priority messages
+         * in a row while a lower-priority one waits, the oldest waiting message is processed
+         * next, whatever its priority. 0 (the default) means strict priority.
+         *
+         * @param messages at least 0
+         * @return this builder
+         */
+        public Builder starvationLimit(int messages) {
+            if (messages < 0) {
+                throw new IllegalArgumentException("starvationLimit must be at least 0, was " + messages);
+            }
+            limitSet = once(limitSet, "starvationLimit");
+            this.starvationLimit = messages;
+            return this;
+        }
+
+        /**
+         * Builds the mailbox.
+         *
+         * @param <P> the messages it is meant to hold
+         * @return a new, unregistered mailbox
+         * @throws IllegalArgumentException if an overflow strategy other than FAIL has no capacity
+         */
+        public <P> Mailbox<P> build() {
+            if (overflow != OverflowStrategy.FAIL && capacity == UNBOUNDED) {
+                throw new IllegalArgumentException("overflow strategy " + overflow
+                        + " needs a bounded mailbox: set capacity(n) too");
+            }
+            return new MpscMailbox<>(capacity, overflow, starvationLimit);
+        }
+
+        private static boolean once(boolean alreadySet, String option) {
+            if (alreadySet) {
+                throw new IllegalStateException(option + " was already set");
+            }
+            return true;
+        }
+    }
 
     /**
      * Returns whether the mailbox was closed (its actor unregistered or stopped).

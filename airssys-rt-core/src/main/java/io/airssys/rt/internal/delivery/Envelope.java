@@ -1,5 +1,11 @@
 package io.airssys.rt.internal.delivery;
 
+import io.airssys.rt.Priority;
+import io.airssys.rt.broker.SendError;
+import io.airssys.rt.broker.SendException;
+import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.deadletter.DeadLetterReason;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
@@ -12,53 +18,65 @@ import java.util.concurrent.Future;
  *
  * <p>Outcome vs. retirement: the outcome is decided by whoever completes the future first
  * (the handler, a timeout, close, or the user's {@code cancel}). Retirement happens exactly
- * once, by whoever takes the envelope out of the system (the consumer, the closer, or the
- * sender when it was never enqueued), and is where the broker's delivered/failed counters
- * move, so {@code sent == delivered + failed} holds once nothing is in flight.
+ * once, by whoever takes the envelope out of the system (the consumer, the closer, an
+ * evicting producer, or the sender when it was never enqueued), and is where the broker's
+ * counters move and undelivered messages are dead-lettered, so
+ * {@code sent == delivered + failed} holds once nothing is in flight. Retirement records
+ * before it completes the future, so a sender that sees its outcome also sees it counted.
  */
 public final class Envelope extends CompletableFuture<Object> {
 
+    /** Priorities by ordinal. */
+    static final Priority[] PRIORITIES = Priority.values();
+    static final int NORMAL = Priority.NORMAL.ordinal();
+
     /** The message; never {@code null}. */
     final Object message;
-
     /** Queue link: toward older messages while on the producers' stack, toward newer after. */
     Envelope next;
-
     /** The broadcast this envelope belongs to, or {@code null}. */
     private final ReplyGather<?> gather;
     private final int slot;
-
     /** Whether nobody waits for the result (try-send): a handler failure is then logged. */
     final boolean oneWay;
-
+    /** The priority's ordinal. */
+    final byte priority;
+    /** {@code System.nanoTime()} at send, for the dead letter's timestamp. */
+    final long sentNanos;
+    /** Arrival order in the consumer's lanes; written by whoever moves it there. */
+    int seq;
     /** The timeout task to cancel when the result arrives first, or {@code null}. */
     private volatile Future<?> timeoutTask;
 
-    Envelope(Object message, ReplyGather<?> gather, int slot, boolean oneWay) {
+    Envelope(Object message, ReplyGather<?> gather, int slot, boolean oneWay, Priority priority, long sentNanos) {
         this.message = message;
-        this.oneWay = oneWay;
         this.gather = gather;
         this.slot = slot;
+        this.oneWay = oneWay;
+        this.priority = (byte) priority.ordinal();
+        this.sentNanos = sentNanos;
     }
 
     /**
      * Creates an envelope for a request whose sender holds the future.
      *
-     * @param message the message
+     * @param message  the message
+     * @param priority its priority
      * @return a new envelope
      */
-    public static Envelope of(Object message) {
-        return new Envelope(message, null, 0, false);
+    public static Envelope request(Object message, Priority priority) {
+        return new Envelope(message, null, 0, false, priority, System.nanoTime());
     }
 
     /**
      * Creates an envelope for a fire-and-forget message, whose result nobody reads.
      *
-     * @param message the message
+     * @param message  the message
+     * @param priority its priority
      * @return a new envelope
      */
-    public static Envelope oneWay(Object message) {
-        return new Envelope(message, null, 0, true);
+    public static Envelope oneWay(Object message, Priority priority) {
+        return new Envelope(message, null, 0, true, priority, System.nanoTime());
     }
 
     /**
@@ -68,6 +86,24 @@ public final class Envelope extends CompletableFuture<Object> {
      */
     public Object message() {
         return message;
+    }
+
+    /**
+     * Returns the priority.
+     *
+     * @return the priority
+     */
+    public Priority priority() {
+        return PRIORITIES[priority];
+    }
+
+    /**
+     * Returns whether nobody waits for the result.
+     *
+     * @return {@code true} for a try-send
+     */
+    public boolean isOneWay() {
+        return oneWay;
     }
 
     /**
@@ -113,30 +149,82 @@ public final class Envelope extends CompletableFuture<Object> {
     }
 
     /**
-     * Retires this envelope with the handler's result. The counters move before the future
-     * completes, so a sender that sees its result also sees it counted.
+     * Retires with the handler's result.
      *
      * @param value    the result
-     * @param counters the broker's counters
+     * @param outcomes the broker's outcomes
      */
-    public void retireDelivered(Object value, BrokerCounters counters) {
-        counters.delivered();
+    public void retireDelivered(Object value, Outcomes outcomes) {
+        outcomes.delivered();
         if (!succeed(value)) {
-            counters.deliveredBecameFailed(); // the sender already saw a timeout, cancellation or ACTOR_STOPPED
+            outcomes.deliveredBecameFailed(); // the sender already saw a timeout, cancellation or ACTOR_STOPPED
         }
     }
 
     /**
-     * Retires this envelope with an error; counted before the future completes.
+     * Retires with the handler's failure (counted, not dead-lettered: it was delivered).
      *
-     * @param error    what the sender sees (unless it already saw another outcome)
-     * @param counters the broker's counters, or {@code null} if there are none yet
+     * @param error    what the handler threw
+     * @param outcomes the broker's outcomes
      */
-    public void retireFailed(Throwable error, BrokerCounters counters) {
-        if (counters != null) {
-            counters.failed();
+    public void retireFailed(Throwable error, Outcomes outcomes) {
+        outcomes.failed();
+        fail(error);
+    }
+
+    /**
+     * Retires a message that was not delivered: counted, dead-lettered, then its future fails
+     * (unless its sender already saw another outcome).
+     *
+     * @param error    what the sender sees
+     * @param reason   why it was not delivered
+     * @param target   where it was going
+     * @param outcomes the broker's outcomes, or {@code null} if there are none
+     */
+    public void retireUndelivered(Throwable error, DeadLetterReason reason, DeadLetter.Target target,
+                                  Outcomes outcomes) {
+        if (outcomes != null) {
+            outcomes.undelivered(message, priority, sentNanos, target, reason, error.getMessage());
         }
         fail(error);
+    }
+
+    /**
+     * Retires a message skipped because its future completed before it started (timed out,
+     * cancelled, or failed by a closing broker).
+     *
+     * @param target   where it was going
+     * @param outcomes the broker's outcomes
+     */
+    public void retireSkipped(DeadLetter.Target target, Outcomes outcomes) {
+        DeadLetterReason reason = DeadLetterReason.ACTOR_STOPPED;
+        String detail = "skipped";
+        if (isCancelled()) {
+            reason = DeadLetterReason.CANCELLED;
+            detail = "cancelled by its sender before it started";
+        } else if (isCompletedExceptionally()) {
+            Throwable t = exceptionNow();
+            detail = t.getMessage();
+            if (t instanceof SendException se) {
+                reason = reasonOf(se.error());
+            }
+        }
+        outcomes.undelivered(message, priority, sentNanos, target, reason, detail);
+    }
+
+    /**
+     * Maps a send error to a dead letter reason.
+     *
+     * @param error the error
+     * @return the reason
+     */
+    public static DeadLetterReason reasonOf(SendError error) {
+        return switch (error) {
+            case ACTOR_NOT_FOUND -> DeadLetterReason.ACTOR_NOT_FOUND;
+            case ACTOR_STOPPED -> DeadLetterReason.ACTOR_STOPPED;
+            case MAILBOX_FULL -> DeadLetterReason.MAILBOX_FULL;
+            case TIMEOUT -> DeadLetterReason.TIMED_OUT;
+        };
     }
 
     private void afterOutcome() {

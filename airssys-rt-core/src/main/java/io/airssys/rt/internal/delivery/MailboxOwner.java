@@ -15,11 +15,11 @@ public interface MailboxOwner {
     MessageBroker broker();
 
     /**
-     * Returns the counters retired messages are counted in.
+     * Returns where retired messages are counted and undelivered ones dead-lettered.
      *
-     * @return the counters
+     * @return the outcomes
      */
-    BrokerCounters counters();
+    Outcomes outcomes();
 
     /**
      * Removes {@code mailbox} from routing if it is still registered, then closes it. Called

@@ -11,51 +11,72 @@ import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
+import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.mailbox.Mailbox;
+import io.airssys.rt.mailbox.OverflowStrategy;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A multi-producer, single-consumer mailbox, optionally bounded, that also runs its actor.
+ * A multi-producer, single-consumer mailbox, optionally bounded, priority-ordered, that also
+ * runs its actor.
  *
  * <h2>Design</h2>
  * Producers push envelopes onto a lock-free stack ({@link #stack}, a CAS loop). The consumer
- * takes the whole stack in one CAS, reverses it into a private FIFO ({@link #head}) and
- * processes from there. Reversal restores send order, so messages one thread sends are
- * processed in the order sent. Nodes are the envelopes themselves, so an idle mailbox holds no
- * queue storage and a message costs no extra allocation.
+ * takes the whole stack in one CAS, reverses it (restoring send order, so messages one thread
+ * sends stay in order) and appends it to its <em>lanes</em>: one FIFO per priority. Nodes are
+ * the envelopes themselves, so an idle mailbox holds no queue storage and a message costs no
+ * extra allocation. Only the NORMAL lane exists ({@link #head}/{@link #tail}) until a message
+ * of another priority arrives; then {@link #lanes} is allocated, so actors that never see
+ * priorities never pay for them.
+ *
+ * <p>While only NORMAL messages have been sent, the consumer drains the stack only when its
+ * lanes are empty (one CAS per batch). Once a producer has pushed another priority
+ * ({@link #priorityUsed}), the consumer drains before every message, so a CRITICAL message
+ * overtakes the NORMAL ones already taken. The next message is the head of the highest
+ * non-empty lane, except that after {@code starvationLimit} such picks in a row while a lower
+ * lane waits, the oldest waiting message (by arrival) goes next.
  *
  * <p>Exactly one thread at a time holds the <em>consumer role</em>: the {@link #SCHEDULED}
  * bit of {@link #status}. A producer that makes the stack non-empty tries to take the role
  * and, if it does, submits the mailbox (a {@link Runnable}) to the dispatcher's executor.
  * A run processes at most {@code throughput} messages, then yields: it keeps the role and
- * resubmits itself if its private queue still holds messages, or releases the role and
- * re-checks the stack. The role is what makes the actor single-threaded: its handlers and
- * lifecycle callbacks run only while it is held.
+ * resubmits itself if its lanes still hold messages, or releases the role and re-checks. The
+ * role is what makes the actor single-threaded.
  *
  * <h2>States</h2>
  * <pre>
  *   registered ──attach──▶ ATTACHED ──(SCHEDULED on/off while running)──▶ closed ──▶ TERMINATED
  * </pre>
  * Closing replaces the stack with the {@link #CLOSED} sentinel in one CAS: the envelopes it
- * held are failed with {@code ACTOR_STOPPED}, and every later push sees the sentinel and is
- * refused, so no message can slip in after the close and be left hanging. The closer then
- * tries to take the consumer role; if it gets it (the actor is idle) it fails the private
- * queue and runs {@code postStop} itself, otherwise the running consumer sees the sentinel
- * before its next message and does so. A terminated mailbox keeps {@code SCHEDULED} set
- * forever, so it is never scheduled again.
+ * held fail with {@code ACTOR_STOPPED}, and every later push sees the sentinel and is refused,
+ * so no message can slip in after the close and be left hanging. The closer then tries to take
+ * the consumer role; if it gets it (the actor is idle) it fails the lanes and runs
+ * {@code postStop} itself, otherwise the running consumer sees the sentinel before its next
+ * message and does so. A terminated mailbox keeps {@code SCHEDULED} set forever.
  *
- * <h2>Bounds</h2>
- * {@link #size} counts enqueued-and-not-yet-taken messages. A producer reserves a unit before
- * pushing and gives it back when the mailbox is full or closed, so the bound is never
- * exceeded, even transiently, by accepted messages.
+ * <h2>Bounds and overflow</h2>
+ * {@link #size} counts messages enqueued and not yet taken. A producer reserves a unit before
+ * pushing and gives it back when the mailbox is full or closed, so accepted messages never
+ * exceed the capacity. FAIL and DROP_NEWEST refuse on the spot, lock-free. DROP_OLDEST and
+ * BLOCK need to reach into the lanes (to evict, or to admit parked senders), so those
+ * mailboxes guard the lanes with {@link #laneLock}, which the consumer then takes for each
+ * message; an evicting producer drains the stack into the lanes under the lock, removes the
+ * oldest message of the lowest non-empty lane, and hands its unit to the new message. A BLOCK
+ * mailbox parks senders that find it full in {@link #waiting} (no thread waits) and the
+ * consumer admits them in arrival order as it frees room.
  *
  * @param <P> the messages it is meant to hold (documentation only)
  */
@@ -65,10 +86,14 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
 
     /** {@link #offer} result: enqueued. */
     public static final int ACCEPTED = 0;
-    /** {@link #offer} result: the bounded mailbox was at capacity. */
+    /** {@link #offer} result: the bounded mailbox was full and refused the message (FAIL, or BLOCK without waiting). */
     public static final int FULL = 1;
     /** {@link #offer} result: the mailbox is closed. */
     public static final int CLOSED_MAILBOX = 2;
+    /** {@link #offer} result: the mailbox was full and dropped the new message (DROP_NEWEST). */
+    public static final int DROPPED = 3;
+    /** {@link #offer} result: the sender waits for room (BLOCK); the envelope completes later. */
+    public static final int PARKED = 4;
 
     /** Status bit: an actor is attached (its behavior and dispatcher fields are set). */
     static final int ATTACHED = 1;
@@ -78,7 +103,10 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     static final int TERMINATED = 4;
 
     /** Replaces the stack when the mailbox closes; never processed. */
-    static final Envelope CLOSED = new Envelope("mailbox closed", null, 0, true);
+    static final Envelope CLOSED = Envelope.oneWay("mailbox closed", io.airssys.rt.Priority.NORMAL);
+
+    private static final int LANES = Envelope.PRIORITIES.length;
+    private static final int NORMAL = Envelope.NORMAL;
 
     private static final VarHandle STACK;
     private static final VarHandle STATUS;
@@ -102,6 +130,12 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     private final int capacity;
+    private final OverflowStrategy overflow;
+    private final int starvationLimit;
+    /** Guards the lanes for DROP_OLDEST and BLOCK mailboxes; {@code null} otherwise. */
+    private final ReentrantLock laneLock;
+    /** BLOCK: parked senders, oldest first, under laneLock; {@code null} for other strategies. */
+    private final ArrayDeque<Envelope> waiting;
 
     // ---- registration: written once by the routing table before it publishes this mailbox
     /** The actor id; valid once {@link #registered}. Read by routing lookups after an acquire load. */
@@ -121,6 +155,8 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private volatile int status;
     @SuppressWarnings("unused") // accessed through SIZE
     private volatile int size;
+    /** Set (never cleared) by the first producer that pushes a non-NORMAL message. */
+    private volatile boolean priorityUsed;
     /** The envelope being processed: written release by the consumer, read acquire by a closing broker. */
     @SuppressWarnings("unused") // accessed through CURRENT
     private Envelope current;
@@ -132,20 +168,42 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private volatile Behavior<?> behavior;
     private Dispatcher dispatcher;
 
+    // ---- lanes: consumer-only, or under laneLock when it exists
+    private Envelope head;
+    private Envelope tail;
+    private Envelope[] lanes; // [2p] head, [2p + 1] tail of priority p; null until a non-NORMAL message
+    private int arrivals;
+    private int consecutive;
+
     // ---- consumer-only (plain): touched only while holding the consumer role
     private Actor<Object> actor;
-    private Envelope head;
     private boolean started;
     private boolean running;
     private boolean stopRequested;
 
     /**
-     * Creates an unregistered mailbox.
+     * Creates an unregistered mailbox that refuses messages when full.
      *
      * @param capacity the bound, or {@link Mailbox#UNBOUNDED}
      */
     public MpscMailbox(int capacity) {
+        this(capacity, OverflowStrategy.FAIL, 0);
+    }
+
+    /**
+     * Creates an unregistered mailbox.
+     *
+     * @param capacity        the bound, or {@link Mailbox#UNBOUNDED}
+     * @param overflow        what to do when full
+     * @param starvationLimit higher-priority picks in a row before the oldest goes; 0 for strict
+     */
+    public MpscMailbox(int capacity, OverflowStrategy overflow, int starvationLimit) {
         this.capacity = capacity;
+        this.overflow = overflow;
+        this.starvationLimit = starvationLimit;
+        this.laneLock = overflow == OverflowStrategy.DROP_OLDEST || overflow == OverflowStrategy.BLOCK
+                ? new ReentrantLock() : null;
+        this.waiting = overflow == OverflowStrategy.BLOCK ? new ArrayDeque<>() : null;
     }
 
     // ------------------------------------------------------------------ Mailbox
@@ -153,6 +211,16 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     @Override
     public int capacity() {
         return capacity;
+    }
+
+    @Override
+    public OverflowStrategy overflow() {
+        return overflow;
+    }
+
+    @Override
+    public int starvationLimit() {
+        return starvationLimit;
     }
 
     @Override
@@ -201,8 +269,22 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         this.registered = true;
     }
 
+    /**
+     * Returns the id as a number; valid once registered.
+     *
+     * @return the actor id's value
+     */
+    public long id() {
+        return id;
+    }
+
     private MailboxOwner owner() {
         return (MailboxOwner) OWNER.getAcquire(this);
+    }
+
+    private Outcomes outcomes() {
+        MailboxOwner o = owner();
+        return o == null ? null : o.outcomes();
     }
 
     // ------------------------------------------------------------------ producers
@@ -210,14 +292,35 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     /**
      * Enqueues an envelope. Never blocks.
      *
-     * @param e the envelope, not enqueued anywhere else
-     * @return {@link #ACCEPTED}, {@link #FULL} or {@link #CLOSED_MAILBOX}
+     * @param e       the envelope, not enqueued anywhere else
+     * @param mayWait whether a full BLOCK mailbox may park the envelope ({@code false} for
+     *                try-send, which must not wait: it is refused instead)
+     * @return {@link #ACCEPTED}, {@link #FULL}, {@link #DROPPED}, {@link #PARKED} or
+     *         {@link #CLOSED_MAILBOX}
      */
-    public int offer(Envelope e) {
+    public int offer(Envelope e, boolean mayWait) {
+        if (e.priority != NORMAL && !priorityUsed) {
+            priorityUsed = true;
+        }
+        if (overflow == OverflowStrategy.BLOCK) {
+            return offerOrPark(e, mayWait);
+        }
         if ((int) SIZE.getAndAdd(this, 1) >= capacity) {
             SIZE.getAndAdd(this, -1);
-            return FULL;
+            switch (overflow) {
+                case DROP_NEWEST:
+                    return DROPPED;
+                case DROP_OLDEST:
+                    return offerEvicting(e);
+                default:
+                    return FULL;
+            }
         }
+        return push(e);
+    }
+
+    /** Pushes an envelope whose size unit is already reserved. */
+    private int push(Envelope e) {
         Envelope h;
         do {
             h = (Envelope) STACK.getVolatile(this);
@@ -236,6 +339,56 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             scheduleIfIdle();
         }
         return ACCEPTED;
+    }
+
+    /** DROP_OLDEST on a full mailbox: evict the oldest message of the lowest waiting priority. */
+    private int offerEvicting(Envelope e) {
+        Envelope victim;
+        laneLock.lock();
+        try {
+            Envelope taken = takeStack();
+            if (taken == CLOSED) {
+                return CLOSED_MAILBOX;
+            }
+            if (taken != null) {
+                moveToLanes(taken); // the push below makes the stack non-empty and schedules
+            }
+            victim = removeOldestOfLowestLane();
+        } finally {
+            laneLock.unlock();
+        }
+        if (victim == null) {
+            return FULL; // every unit is reserved by a push still in progress: refuse rather than wait
+        }
+        // the victim's unit now belongs to e: size is unchanged
+        int result = push(e);
+        victim.retireUndelivered(new SendException(SendError.MAILBOX_FULL, ActorId.of(id), typeName(victim.message),
+                "evicted from its full mailbox (capacity " + capacity + ", DROP_OLDEST) for a newer message", null),
+                DeadLetterReason.EVICTED, target(), outcomes());
+        return result;
+    }
+
+    /** BLOCK: take a unit if there is room and nobody waits before us, else park the envelope. */
+    private int offerOrPark(Envelope e, boolean mayWait) {
+        laneLock.lock();
+        try {
+            if (STACK.getVolatile(this) == CLOSED) {
+                return CLOSED_MAILBOX;
+            }
+            // NOTE: in a BLOCK mailbox units are only taken under laneLock (here and in admit),
+            // and only given back by the consumer, so this check-then-add cannot overshoot.
+            if (!waiting.isEmpty() || (int) SIZE.getVolatile(this) >= capacity) {
+                if (!mayWait) {
+                    return FULL;
+                }
+                waiting.addLast(e);
+                return PARKED;
+            }
+            SIZE.getAndAdd(this, 1);
+        } finally {
+            laneLock.unlock();
+        }
+        return push(e);
     }
 
     private void scheduleIfIdle() {
@@ -270,7 +423,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
      * Attaches an actor and starts it ({@code preStart} runs on the executor, then queued
      * messages are processed).
      *
-     * @param newBehavior makes the actor
+     * @param newBehavior   makes the actor
      * @param newDispatcher where it runs
      * @throws IllegalStateException if not registered, closed, or an actor is already attached
      */
@@ -330,67 +483,222 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     private void finishRun() {
-        if (head != null) {
+        if (hasLaneWork()) {
             submit(); // budget used up: keep the role, go to the back of the executor's queue
             return;
         }
         STATUS.getAndBitwiseAnd(this, ~SCHEDULED);
         // NOTE: re-read the stack after releasing the role: a producer that pushed while we still
-        // held it saw SCHEDULED and did not schedule (see offer). CLOSED also counts as work.
-        if (STACK.getVolatile(this) != null) {
+        // held it saw SCHEDULED and did not schedule (see push). CLOSED also counts as work.
+        // With a lane lock, an evicting producer may also have moved the stack into the lanes
+        // after our check above: re-check them too (under the lock, so its move is visible).
+        if (STACK.getVolatile(this) != null || (laneLock != null && hasLaneWork())) {
             scheduleIfIdle();
+        }
+    }
+
+    private boolean hasLaneWork() {
+        if (laneLock == null) {
+            return !lanesEmpty();
+        }
+        laneLock.lock();
+        try {
+            return !lanesEmpty();
+        } finally {
+            laneLock.unlock();
         }
     }
 
     /** Returns the next envelope, {@code null} if none, or {@link #CLOSED}. Consumer only. */
     private Envelope poll() {
+        if (laneLock == null) {
+            return pollLanes();
+        }
+        laneLock.lock();
+        try {
+            return pollLanes();
+        } finally {
+            laneLock.unlock();
+        }
+    }
+
+    private Envelope pollLanes() {
         Envelope s = (Envelope) STACK.getVolatile(this);
         if (s == CLOSED) {
             return CLOSED;
         }
-        Envelope e = head;
-        if (e == null) {
-            if (s == null) {
-                return null;
+        // Drain per batch while only NORMAL traffic was seen; before every message once
+        // priorities are in use, so that a higher priority overtakes what was taken earlier.
+        if (s != null && (lanes != null || priorityUsed || lanesEmpty())) {
+            Envelope taken = takeStack();
+            if (taken == CLOSED) {
+                return CLOSED;
             }
-            while (!STACK.compareAndSet(this, s, null)) {
-                s = (Envelope) STACK.getVolatile(this);
-                if (s == CLOSED) {
-                    return CLOSED;
-                }
+            if (taken != null) {
+                moveToLanes(taken);
             }
-            e = reverse(s);
         }
-        head = e.next;
-        e.next = null;
-        return e;
+        return pollLane();
     }
 
-    /** Reverses a newest-first chain; returns the oldest. */
-    private static Envelope reverse(Envelope newest) {
+    /** Takes the whole stack: newest first, {@code null} if empty, or {@link #CLOSED}. */
+    private Envelope takeStack() {
+        for (;;) {
+            Envelope s = (Envelope) STACK.getVolatile(this);
+            if (s == null || s == CLOSED) {
+                return s;
+            }
+            if (STACK.compareAndSet(this, s, null)) {
+                return s;
+            }
+        }
+    }
+
+    /** Appends a newest-first chain to the lanes in arrival order. */
+    private void moveToLanes(Envelope newest) {
         Envelope prev = null;
         Envelope cur = newest;
-        while (cur != null) {
+        while (cur != null) { // reverse: oldest first
             Envelope next = cur.next;
             cur.next = prev;
             prev = cur;
             cur = next;
         }
-        return prev;
+        for (Envelope e = prev; e != null; ) {
+            Envelope next = e.next;
+            e.next = null;
+            e.seq = arrivals++;
+            appendLane(e);
+            e = next;
+        }
+    }
+
+    private void appendLane(Envelope e) {
+        if (lanes == null) {
+            if (e.priority == NORMAL) {
+                if (tail == null) {
+                    head = e;
+                } else {
+                    tail.next = e;
+                }
+                tail = e;
+                return;
+            }
+            lanes = new Envelope[2 * LANES];
+            lanes[2 * NORMAL] = head;
+            lanes[2 * NORMAL + 1] = tail;
+            head = null;
+            tail = null;
+        }
+        int p = 2 * e.priority;
+        if (lanes[p + 1] == null) {
+            lanes[p] = e;
+        } else {
+            lanes[p + 1].next = e;
+        }
+        lanes[p + 1] = e;
+    }
+
+    private boolean lanesEmpty() {
+        if (lanes == null) {
+            return head == null;
+        }
+        for (int p = 0; p < LANES; p++) {
+            if (lanes[2 * p] != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Envelope pollLane() {
+        if (lanes == null) {
+            Envelope e = head;
+            if (e != null) {
+                head = e.next;
+                if (head == null) {
+                    tail = null;
+                }
+                e.next = null;
+            }
+            return e;
+        }
+        int top = LANES - 1;
+        while (top >= 0 && lanes[2 * top] == null) {
+            top--;
+        }
+        if (top < 0) {
+            return null;
+        }
+        int pick = top;
+        if (starvationLimit > 0) {
+            int oldest = top;
+            for (int p = top - 1; p >= 0; p--) {
+                Envelope h = lanes[2 * p];
+                if (h != null && h.seq - lanes[2 * oldest].seq < 0) {
+                    oldest = p;
+                }
+            }
+            if (oldest == top && !lowerLaneWaiting(top)) {
+                consecutive = 0;
+            } else if (consecutive >= starvationLimit) {
+                pick = oldest; // a lower priority has waited long enough: the oldest message goes
+                consecutive = 0;
+            } else {
+                consecutive++;
+            }
+        }
+        return removeHead(pick);
+    }
+
+    private boolean lowerLaneWaiting(int top) {
+        for (int p = top - 1; p >= 0; p--) {
+            if (lanes[2 * p] != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Envelope removeHead(int p) {
+        Envelope e = lanes[2 * p];
+        lanes[2 * p] = e.next;
+        if (e.next == null) {
+            lanes[2 * p + 1] = null;
+        }
+        e.next = null;
+        return e;
+    }
+
+    /** DROP_OLDEST: the oldest envelope of the lowest non-empty lane, removed; under laneLock. */
+    private Envelope removeOldestOfLowestLane() {
+        if (lanes == null) {
+            return pollLane();
+        }
+        for (int p = 0; p < LANES; p++) {
+            if (lanes[2 * p] != null) {
+                return removeHead(p);
+            }
+        }
+        return null;
     }
 
     private void process(Envelope e) {
         SIZE.getAndAdd(this, -1);
-        BrokerCounters counters = owner().counters();
+        if (waiting != null) {
+            admitWaiting();
+        }
+        Outcomes o = owner().outcomes();
         if (e.isDone()) {
-            counters.failed(); // timed out or cancelled before it started: skipped, never processed late
+            e.retireSkipped(target(), o); // timed out or cancelled before it started: never processed late
             return;
         }
         CURRENT.setRelease(this, e);
         Object message = e.message;
         try {
             if (!running) {
-                e.retireFailed(stoppedError(e, "the actor failed to start"), counters);
+                e.retireUndelivered(stoppedError(e, "the actor failed to start"), DeadLetterReason.ACTOR_STOPPED,
+                        target(), o);
                 return;
             }
             Behavior<?> b = behavior;
@@ -400,16 +708,16 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                         + "; return Handled.reply, Handled.done or Handled.unhandled()");
             }
             if (handled.isUnhandled()) {
-                e.retireFailed(new BrokerException(BrokerError.ROUTING_FAILED, ActorId.of(id), actorIdString()
+                e.retireUndelivered(new BrokerException(BrokerError.ROUTING_FAILED, ActorId.of(id), actorIdString()
                         + " has no handler for " + message.getClass().getName()
-                        + " (its protocol is " + b.protocol().getName() + ")"), counters);
+                        + " (its protocol is " + b.protocol().getName() + ")"), DeadLetterReason.UNHANDLED, target(), o);
             } else if (handled.later() != null) {
-                replyLater(e, handled.later(), counters);
+                replyLater(e, handled.later(), o);
             } else {
-                e.retireDelivered(handled.value(), counters);
+                e.retireDelivered(handled.value(), o);
             }
         } catch (Throwable t) {
-            e.retireFailed(t, counters);
+            e.retireFailed(t, o);
             if (e.oneWay) {
                 LOG.log(System.Logger.Level.WARNING, () -> actorIdString() + " failed on fire-and-forget "
                         + typeName(message), t);
@@ -423,7 +731,36 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         }
     }
 
-    private void replyLater(Envelope e, CompletionStage<?> later, BrokerCounters counters) {
+    /** BLOCK: move parked senders into the lanes while there is room, oldest first. Consumer only. */
+    private void admitWaiting() {
+        List<Envelope> expired = null;
+        laneLock.lock();
+        try {
+            while (!waiting.isEmpty() && (int) SIZE.getVolatile(this) < capacity) {
+                Envelope w = waiting.pollFirst();
+                if (w.isDone()) {
+                    if (expired == null) {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(w); // timed out or cancelled while it waited for room
+                    continue;
+                }
+                SIZE.getAndAdd(this, 1);
+                w.seq = arrivals++;
+                appendLane(w);
+            }
+        } finally {
+            laneLock.unlock();
+        }
+        if (expired != null) {
+            Outcomes o = outcomes();
+            for (Envelope w : expired) {
+                w.retireSkipped(target(), o);
+            }
+        }
+    }
+
+    private void replyLater(Envelope e, CompletionStage<?> later, Outcomes outcomes) {
         Set<Envelope> pending = pendingReplies;
         if (pending == null) {
             pending = ConcurrentHashMap.newKeySet();
@@ -436,10 +773,10 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         later.whenComplete((value, error) -> {
             if (p.remove(e)) {
                 if (error == null) {
-                    e.retireDelivered(value, counters);
+                    e.retireDelivered(value, outcomes);
                 } else {
                     e.retireFailed(error instanceof CompletionException ce && ce.getCause() != null
-                            ? ce.getCause() : error, counters);
+                            ? ce.getCause() : error, outcomes);
                 }
             }
         });
@@ -493,9 +830,9 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     // ------------------------------------------------------------------ close
 
     /**
-     * Closes the mailbox; idempotent. Queued envelopes fail with {@code ACTOR_STOPPED} now. If
-     * the actor is idle, its {@code postStop} runs on this thread; if it is processing a
-     * message, that message finishes and the consumer then stops it.
+     * Closes the mailbox; idempotent. Queued and parked envelopes fail with
+     * {@code ACTOR_STOPPED} now. If the actor is idle, its {@code postStop} runs on this thread;
+     * if it is processing a message, that message finishes and the consumer then stops it.
      *
      * @param brokerClosing also fail the envelope being processed and pending later-replies, so
      *                      that every future is complete when the broker's close returns
@@ -513,14 +850,33 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 break;
             }
         }
-        MailboxOwner o = owner();
-        BrokerCounters counters = o == null ? null : o.counters();
-        for (Envelope e = reverse(taken); e != null; ) {
-            Envelope next = e.next;
+        Outcomes o = outcomes();
+        List<Envelope> stopped = new ArrayList<>();
+        for (Envelope e = taken; e != null; e = e.next) {
+            stopped.add(e);
+        }
+        for (int i = stopped.size() - 1; i >= 0; i--) { // oldest first
+            Envelope e = stopped.get(i);
             e.next = null;
             SIZE.getAndAdd(this, -1);
-            failStopped(e, counters);
-            e = next;
+            failStopped(e, o);
+        }
+        if (laneLock != null) {
+            List<Envelope> parked;
+            laneLock.lock();
+            try {
+                parked = waiting == null ? List.of() : new ArrayList<>(waiting);
+                if (waiting != null) {
+                    waiting.clear();
+                }
+                // NOTE: taken under the lock after the stack became CLOSED: a sender that parks
+                // later sees CLOSED under the same lock and is refused, so none is left parked.
+            } finally {
+                laneLock.unlock();
+            }
+            for (Envelope e : parked) {
+                failStopped(e, o);
+            }
         }
         if (brokerClosing) {
             Envelope inFlight = (Envelope) CURRENT.getAcquire(this);
@@ -531,7 +887,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             if (pending != null) {
                 for (Envelope e : pending) {
                     if (pending.remove(e)) {
-                        failStopped(e, counters);
+                        failStopped(e, o);
                     }
                 }
             }
@@ -548,29 +904,42 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         }
     }
 
-    /** Fails the private queue and runs postStop. Holds the role; the stack is CLOSED. */
+    /** Fails the lanes and runs postStop. Holds the role; the stack is CLOSED. */
     private void terminate() {
-        MailboxOwner o = owner();
-        BrokerCounters counters = o == null ? null : o.counters();
-        for (Envelope e = head; e != null; ) {
-            Envelope next = e.next;
-            e.next = null;
-            SIZE.getAndAdd(this, -1);
-            failStopped(e, counters);
-            e = next;
+        List<Envelope> left = new ArrayList<>();
+        if (laneLock != null) {
+            laneLock.lock();
         }
-        head = null;
+        try {
+            for (Envelope e = pollLane(); e != null; e = pollLane()) {
+                left.add(e);
+            }
+        } finally {
+            if (laneLock != null) {
+                laneLock.unlock();
+            }
+        }
+        Outcomes o = outcomes();
+        for (Envelope e : left) {
+            SIZE.getAndAdd(this, -1);
+            failStopped(e, o);
+        }
         callPostStop();
         actor = null;
         STATUS.getAndBitwiseOr(this, TERMINATED);
     }
 
-    private void failStopped(Envelope e, BrokerCounters counters) {
-        e.retireFailed(stoppedError(e, "the actor stopped before processing it"), counters);
+    private void failStopped(Envelope e, Outcomes o) {
+        e.retireUndelivered(stoppedError(e, "the actor stopped before processing it"),
+                DeadLetterReason.ACTOR_STOPPED, target(), o);
     }
 
     private SendException stoppedError(Envelope e, String why) {
         return new SendException(SendError.ACTOR_STOPPED, ActorId.of(id), typeName(e.message), why, null);
+    }
+
+    private DeadLetter.Target target() {
+        return new DeadLetter.ToActor(ActorId.of(id));
     }
 
     /**
@@ -612,6 +981,6 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     @Override
     public String toString() {
         return "MpscMailbox[" + actorIdString() + ", size=" + size() + ", capacity="
-                + (capacity == UNBOUNDED ? "unbounded" : capacity) + "]";
+                + (capacity == UNBOUNDED ? "unbounded" : capacity) + ", " + overflow + "]";
     }
 }

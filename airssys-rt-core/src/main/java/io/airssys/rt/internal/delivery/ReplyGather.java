@@ -1,6 +1,7 @@
 package io.airssys.rt.internal.delivery;
 
 import io.airssys.rt.ActorId;
+import io.airssys.rt.Priority;
 import io.airssys.rt.broker.Reply;
 
 import java.lang.invoke.MethodHandles;
@@ -60,10 +61,12 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
      * @param slot    the slot, in registration order
      * @param actorId the target's id
      * @param message the broadcast message
+     * @param priority  its priority
+     * @param sentNanos {@code System.nanoTime()} of the broadcast call
      * @return the envelope
      */
-    public Envelope envelope(int slot, long actorId, Object message) {
-        Envelope e = new Envelope(message, this, slot, false);
+    public Envelope envelope(int slot, long actorId, Object message, Priority priority, long sentNanos) {
+        Envelope e = new Envelope(message, this, slot, false, priority, sentNanos);
         ids[slot] = actorId;
         envelopes[slot] = e;
         return e;

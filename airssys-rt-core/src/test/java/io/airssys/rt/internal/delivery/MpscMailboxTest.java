@@ -2,6 +2,7 @@ package io.airssys.rt.internal.delivery;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
+import io.airssys.rt.Priority;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.InMemoryMessageBroker;
@@ -59,9 +60,9 @@ class MpscMailboxTest {
         MpscMailbox<?> mb = (MpscMailbox<?>) Mailbox.bounded(capacity);
         broker.register(ActorId.newId(), mb);
         for (int i = 0; i < capacity; i++) {
-            assertThat(mb.offer(Envelope.oneWay(new Add(i)))).isEqualTo(MpscMailbox.ACCEPTED);
+            assertThat(mb.offer(Envelope.oneWay(new Add(i), Priority.NORMAL), true)).isEqualTo(MpscMailbox.ACCEPTED);
         }
-        assertThat(mb.offer(Envelope.oneWay(new Add(-1)))).isEqualTo(MpscMailbox.FULL);
+        assertThat(mb.offer(Envelope.oneWay(new Add(-1), Priority.NORMAL), true)).isEqualTo(MpscMailbox.FULL);
         assertThat(mb.size()).isEqualTo(capacity);
     }
 
@@ -78,7 +79,7 @@ class MpscMailboxTest {
                 pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < 1_000; i++) {
-                        if (mb.offer(Envelope.oneWay(new Add(i))) == MpscMailbox.ACCEPTED) {
+                        if (mb.offer(Envelope.oneWay(new Add(i), Priority.NORMAL), true) == MpscMailbox.ACCEPTED) {
                             accepted.incrementAndGet();
                         }
                     }

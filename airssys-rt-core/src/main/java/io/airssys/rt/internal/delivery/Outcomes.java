@@ -1,0 +1,148 @@
+package io.airssys.rt.internal.delivery;
+
+import io.airssys.rt.Message;
+import io.airssys.rt.broker.BrokerMetrics;
+import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.deadletter.DeadLetterQueue;
+import io.airssys.rt.deadletter.DeadLetterReason;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Where the outcome of every message is recorded: the broker's counters and, for messages
+ * that were not delivered, its dead letter queue.
+ *
+ * <p>The counters are {@link LongAdder}s, which stripe under contention, so senders on
+ * different threads do not fight over one cache line. Routing latency is measured on the
+ * first {@value #WARM_UP} sends, then sampled on one send in {@value #SAMPLE_EVERY}: two
+ * {@code System.nanoTime()} calls on every send would cost more than the routing itself.
+ */
+public final class Outcomes {
+
+    /** One send in this many is timed after the warm-up. Must be a power of two. */
+    static final int SAMPLE_EVERY = 64;
+    /** Sends timed unconditionally at first, so a short run still reports a figure. */
+    static final int WARM_UP = 64;
+
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder routingNanos = new LongAdder();
+    private final LongAdder routingSamples = new LongAdder();
+    private int warmUpSamples; // racy on purpose: a hint, not a count
+    private volatile DeadLetterQueue deadLetters;
+
+    /**
+     * Creates the outcomes of one broker.
+     *
+     * @param deadLetters where undelivered messages go
+     */
+    public Outcomes(DeadLetterQueue deadLetters) {
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    }
+
+    /**
+     * Returns the dead letter queue.
+     *
+     * @return the queue in use
+     */
+    public DeadLetterQueue deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * Replaces the dead letter queue; dead letters from now on go to {@code queue}.
+     *
+     * @param queue the new queue
+     */
+    public void deadLetters(DeadLetterQueue queue) {
+        this.deadLetters = Objects.requireNonNull(queue, "deadLetterQueue");
+    }
+
+    /** Counts {@code n} messages addressed to actors (or to a topic nobody subscribes to). */
+    public void sent(int n) {
+        sent.add(n);
+    }
+
+    /** Counts one message processed and answered. */
+    public void delivered() {
+        delivered.increment();
+    }
+
+    /** Counts one message whose handler failed (threw, or its later reply failed). */
+    public void failed() {
+        failed.increment();
+    }
+
+    /** Moves one message counted as delivered to failed: its sender had already seen an error. */
+    public void deliveredBecameFailed() {
+        failed.increment();
+        delivered.decrement();
+    }
+
+    /**
+     * Counts a message that was not delivered and dead-letters it.
+     *
+     * @param message    the message
+     * @param priority   its priority ordinal
+     * @param sentNanos  {@code System.nanoTime()} when it was sent
+     * @param target     where it was going
+     * @param reason     why it was not delivered
+     * @param detail     the error its sender saw
+     */
+    public void undelivered(Object message, int priority, long sentNanos, DeadLetter.Target target,
+                            DeadLetterReason reason, String detail) {
+        failed.increment();
+        DeadLetterQueue dlq = deadLetters;
+        Instant now = dlq.now();
+        Instant sentAt = now.minusNanos(Math.max(0, System.nanoTime() - sentNanos));
+        dlq.offer(new DeadLetter((Message<?>) message, target, reason, Envelope.PRIORITIES[priority], sentAt, now,
+                detail == null ? reason.name() : detail));
+    }
+
+    /**
+     * Returns a start time if this send is timed, else 0.
+     *
+     * @return {@code System.nanoTime()} or 0
+     */
+    public long sampleStart() {
+        if (warmUpSamples < WARM_UP) {
+            warmUpSamples++;
+            return System.nanoTime();
+        }
+        return (ThreadLocalRandom.current().nextInt() & (SAMPLE_EVERY - 1)) == 0 ? System.nanoTime() : 0L;
+    }
+
+    /**
+     * Records a routing time if {@code start} came from a timed send.
+     *
+     * @param start the value {@link #sampleStart()} returned
+     */
+    public void sampleEnd(long start) {
+        if (start != 0L) {
+            routingNanos.add(System.nanoTime() - start);
+            routingSamples.increment();
+        }
+    }
+
+    /**
+     * Takes a snapshot.
+     *
+     * @param registered the number of registered actors
+     * @return the metrics
+     */
+    public BrokerMetrics snapshot(int registered) {
+        // NOTE: outcomes are read before sends. A message's sent increment happens-before its
+        // outcome increment, so whatever outcome this read sees, the later read of sent sees its
+        // send too: a snapshot never shows more outcomes than sends.
+        long d = delivered.sum();
+        long f = failed.sum();
+        long s = sent.sum();
+        long samples = routingSamples.sum();
+        long avg = samples == 0 ? 0 : routingNanos.sum() / samples;
+        return new BrokerMetrics(registered, s, d, f, avg);
+    }
+}
