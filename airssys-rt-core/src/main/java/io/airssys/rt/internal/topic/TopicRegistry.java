@@ -5,9 +5,10 @@ import io.airssys.rt.broker.Topics;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
@@ -175,10 +176,10 @@ public final class TopicRegistry<T> {
             return empty;
         }
         found.sort((a, b) -> Long.compare(a.seq, b.seq));
-        Map<Object, Boolean> seen = new IdentityHashMap<>();
+        Set<Long> seen = new HashSet<>();
         List<Object> out = new ArrayList<>(found.size());
         for (Sub<T> s : found) {
-            if (seen.put(s.value, Boolean.TRUE) == null) {
+            if (seen.add(s.actorId)) {
                 out.add(s.value);
             }
         }

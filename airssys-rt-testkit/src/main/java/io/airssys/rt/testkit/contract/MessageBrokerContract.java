@@ -7,7 +7,12 @@ import io.airssys.rt.actor.Behavior;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.BrokerError;
 import io.airssys.rt.broker.BrokerException;
+import io.airssys.rt.Priority;
 import io.airssys.rt.broker.BrokerMetrics;
+import io.airssys.rt.broker.InvalidTopicException;
+import io.airssys.rt.broker.RoutingKey;
+import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.SendError;
@@ -93,6 +98,10 @@ public abstract class MessageBrokerContract {
     public record Nobody() implements Message<String> {
     }
 
+    /** Appends its tag to the actor's log, replies with the tag. */
+    public record Note(String tag) implements Message<String> {
+    }
+
     /** Counts what an actor of this suite saw. */
     protected static final class Probe {
         /** Messages processed. */
@@ -101,6 +110,8 @@ public abstract class MessageBrokerContract {
         public final AtomicInteger ticks = new AtomicInteger();
         /** Set when two handler calls overlapped. */
         public final AtomicReference<String> violation = new AtomicReference<>();
+        /** Tags of {@link Note}s in processing order. */
+        public final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final AtomicInteger inside = new AtomicInteger();
         private final int[] lastSeq = new int[64];
 
@@ -165,6 +176,12 @@ public abstract class MessageBrokerContract {
                     } finally {
                         probe.exit();
                     }
+                })
+                .on(Note.class, n -> {
+                    probe.enter();
+                    probe.notes.add(n.tag());
+                    probe.exit();
+                    return n.tag();
                 })
                 .on(Explode.class, m -> {
                     probe.enter();
@@ -264,7 +281,14 @@ public abstract class MessageBrokerContract {
         return new Held(latch, reply);
     }
 
-    private static <T> T result(CompletableFuture<T> f) {
+    /**
+     * Waits for a future's value.
+     *
+     * @param f   the future
+     * @param <T> its type
+     * @return its value
+     */
+    protected static <T> T result(CompletableFuture<T> f) {
         try {
             return f.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -623,6 +647,139 @@ public abstract class MessageBrokerContract {
         assertThatThrownBy(() -> broker.register(ActorId.newId(), Mailbox.unbounded()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         broker.close(); // idempotent
+    }
+
+    // ------------------------------------------------------------------ topics
+
+    @Test
+    void publishReachesEveryMatchingSubscriberOnceInSubscriptionOrder() {
+        ActorId a = spawn(new Probe());
+        ActorId b = spawn(new Probe());
+        ActorId c = spawn(new Probe());
+        broker.subscribe(a, "orders.*");
+        broker.subscribe(b, "orders.>");
+        broker.subscribe(c, "billing.>");
+        broker.subscribe(a, "orders.eu");
+        List<Reply<String>> replies = result(broker.publish("orders.eu", new Echo("new order")));
+        assertThat(replies).extracting(Reply::actorId).containsExactly(a, b);
+        assertThat(replies).allSatisfy(r -> assertThat(r.valueOrThrow()).isEqualTo("new order"));
+        assertThat(broker.subscriptions(a)).containsExactly("orders.*", "orders.eu");
+    }
+
+    @Test
+    void publishingToATopicNobodySubscribesToIsDeadLettered() {
+        assertThat(result(broker.publish("nobody.listens", new Echo("hello?")))).isEmpty();
+        assertThat(broker.deadLetters().snapshot()).anySatisfy(d -> {
+            assertThat(d.reason()).isEqualTo(DeadLetterReason.NO_SUBSCRIBER);
+            assertThat(d.target()).isEqualTo(new DeadLetter.ToTopic("nobody.listens", true));
+        });
+    }
+
+    @Test
+    void sendWithRoutingGivesEachMessageToExactlyOneSubscriber() {
+        List<Probe> probes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Probe p = new Probe();
+            probes.add(p);
+            broker.subscribe(spawn(p), "jobs.*");
+        }
+        spawn(new Probe()); // not subscribed: must get nothing
+        List<CompletableFuture<Integer>> replies = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            replies.add(broker.sendWithRouting(new RoutingKey("jobs.resize", Priority.NORMAL), new Increment(i)));
+        }
+        for (int i = 0; i < 300; i++) {
+            assertThat(result(replies.get(i))).isEqualTo(i + 1);
+        }
+        assertThat(probes.stream().mapToInt(p -> p.processed.get()).sum()).isEqualTo(300);
+        assertThat(probes).allSatisfy(p -> assertThat(p.processed.get()).isPositive()); // load is spread
+    }
+
+    @Test
+    void sendWithRoutingWithoutSubscriberFailsNamingTheTopic() {
+        Throwable t = failureOf(broker.sendWithRouting(RoutingKey.of("no.such.queue"), new Echo("x")));
+        assertThat(t).isInstanceOfSatisfying(BrokerException.class,
+                e -> assertThat(e.error()).isEqualTo(BrokerError.ROUTING_FAILED));
+        assertThat(t.getMessage()).contains("no.such.queue");
+        assertThat(broker.deadLetters().countsByReason().get(DeadLetterReason.NO_SUBSCRIBER)).isEqualTo(1);
+    }
+
+    @Test
+    void unsubscribingOrUnregisteringEndsDeliveryByTopic() {
+        ActorId a = spawn(new Probe());
+        ActorId b = spawn(new Probe());
+        broker.subscribe(a, "news.>");
+        broker.subscribe(b, "news.>");
+        assertThat(broker.unsubscribe(a, "news.>")).isTrue();
+        assertThat(broker.unsubscribe(a, "news.>")).isFalse();
+        assertThat(result(broker.publish("news.today", new Echo("x")))).extracting(Reply::actorId).containsExactly(b);
+        broker.unregister(b);
+        assertThat(broker.subscriptions(b)).isEmpty();
+        assertThat(result(broker.publish("news.today", new Echo("x")))).isEmpty();
+    }
+
+    @Test
+    void malformedTopicsAndUnknownSubscribersAreRejected() {
+        ActorId a = spawn(new Probe());
+        assertThatThrownBy(() -> broker.subscribe(a, "a..b")).isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("a..b");
+        assertThatThrownBy(() -> broker.subscribe(a, "a b")).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> broker.publish("a.*", new Echo(""))).isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("concrete");
+        assertThatThrownBy(() -> RoutingKey.of("x.>")).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> broker.subscribe(ActorId.of(31_337), "a.b"))
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.NOT_FOUND));
+        assertThat(result(broker.send(a, new Echo("fine")))).isEqualTo("fine");
+    }
+
+    // ------------------------------------------------------------------ priorities
+
+    @Test
+    void higherPrioritiesGoFirstAndEachPriorityKeepsSendOrder() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        Held held = holdInsideHandler(id, probe);
+        List<CompletableFuture<String>> replies = new ArrayList<>();
+        String[][] sends = {{"LOW", "low-1"}, {"NORMAL", "normal-1"}, {"CRITICAL", "critical-1"},
+                {"HIGH", "high-1"}, {"LOW", "low-2"}, {"CRITICAL", "critical-2"}, {"NORMAL", "normal-2"}};
+        for (String[] s : sends) {
+            replies.add(broker.sendWithPriority(id, new Note(s[1]), Priority.valueOf(s[0])));
+        }
+        held.release();
+        replies.forEach(MessageBrokerContract::result);
+        assertThat(probe.notes).containsExactly("critical-1", "critical-2", "high-1", "normal-1", "normal-2",
+                "low-1", "low-2");
+    }
+
+    // ------------------------------------------------------------------ dead letters
+
+    @Test
+    void everyUndeliveredMessageIsDeadLetteredWithTargetReasonAndTimestamps() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        ActorId ghost = ActorId.of(55_555);
+        Echo lost = new Echo("lost");
+        failureOf(broker.send(ghost, lost));
+        Held held = holdInsideHandler(id, probe);
+        CompletableFuture<Integer> queued = broker.send(id, new Increment(1));
+        broker.unregister(id);
+        failureOf(queued);
+        held.release();
+        List<DeadLetter> letters = broker.deadLetters().snapshot();
+        assertThat(letters).anySatisfy(d -> {
+            assertThat(d.message()).isSameAs(lost);
+            assertThat(d.target()).isEqualTo(new DeadLetter.ToActor(ghost));
+            assertThat(d.reason()).isEqualTo(DeadLetterReason.ACTOR_NOT_FOUND);
+            assertThat(d.priority()).isEqualTo(Priority.NORMAL);
+            assertThat(d.sentAt()).isBeforeOrEqualTo(d.deadLetteredAt());
+            assertThat(d.detail()).contains(ghost.toString());
+        });
+        assertThat(letters).anySatisfy(d -> {
+            assertThat(d.target()).isEqualTo(new DeadLetter.ToActor(id));
+            assertThat(d.reason()).isEqualTo(DeadLetterReason.ACTOR_STOPPED);
+        });
+        BrokerMetrics m = broker.metrics();
+        assertThat(broker.deadLetters().totalCount()).isLessThanOrEqualTo(m.totalFailed());
     }
 
     // ------------------------------------------------------------------ bad input
