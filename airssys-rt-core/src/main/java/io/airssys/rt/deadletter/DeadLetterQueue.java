@@ -51,14 +51,14 @@ public final class DeadLetterQueue {
 
     private final int capacity;
     private final InstantSource clock;
-    private final long logIntervalNanos;
+    private final Duration logInterval;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<DeadLetter> entries = new ArrayDeque<>();
     private final long[] counts = new long[DeadLetterReason.values().length]; // under lock
     private final long[] suppressed = new long[DeadLetterReason.values().length]; // under lock
     private final CopyOnWriteArrayList<Consumer<? super DeadLetter>> listeners = new CopyOnWriteArrayList<>();
     private long evicted; // under lock
-    private long windowStart; // under lock, System.nanoTime
+    private Instant windowStart; // under lock, from the clock
     private boolean windowOpen; // under lock
 
     /** Creates a queue of {@value #DEFAULT_CAPACITY} entries on the system clock. */
@@ -79,7 +79,7 @@ public final class DeadLetterQueue {
      * Creates a queue.
      *
      * @param capacity    the most entries kept, at least 1
-     * @param clock       stamps entries
+     * @param clock       stamps entries and times the log interval
      * @param logInterval at most one individual log line per interval; positive
      */
     public DeadLetterQueue(int capacity, InstantSource clock, Duration logInterval) {
@@ -92,7 +92,7 @@ public final class DeadLetterQueue {
         }
         this.capacity = capacity;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.logIntervalNanos = logInterval.toNanos();
+        this.logInterval = logInterval;
     }
 
     /**
@@ -121,8 +121,8 @@ public final class DeadLetterQueue {
             }
             entries.addLast(letter);
             counts[letter.reason().ordinal()]++;
-            long now = System.nanoTime();
-            if (!windowOpen || now - windowStart >= logIntervalNanos) {
+            Instant now = clock.instant();
+            if (!windowOpen || Duration.between(windowStart, now).compareTo(logInterval) >= 0) {
                 logLine = describe(letter) + summaryOfSuppressed();
                 windowOpen = true;
                 windowStart = now;
