@@ -34,6 +34,12 @@ public final class Demo {
         MetricsExample.run(out);
         section(out, "A sealed protocol with an exhaustive switch");
         SealedProtocolExample.run(out);
+        section(out, "Custom routing: topics, publish, sendWithRouting");
+        TopicRoutingExample.run(out);
+        section(out, "Message priorities and mailbox overflow strategies");
+        PriorityAndOverflowExample.run(out);
+        section(out, "Dead letter queue");
+        DeadLetterExample.run(out);
     }
 
     private static void section(PrintStream out, String title) {

@@ -88,10 +88,42 @@ class ExamplesTest {
     }
 
     @Test
+    void topicRouting() throws Exception {
+        assertThat(output(TopicRoutingExample::run))
+                .contains("orders.eu.created -> [audit, eu-shipping, billing]")
+                .contains("orders.us.created -> [audit, billing]")
+                .contains("users.signup -> [audit]")
+                .contains("300 resizes spread over 3 workers, total 300")
+                .contains("ROUTING_FAILED: true")
+                .contains("refused: invalid topic 'orders..created': token 2 is empty");
+    }
+
+    @Test
+    void prioritiesAndOverflowStrategies() throws Exception {
+        assertThat(output(PriorityAndOverflowExample::run))
+                .contains("processed by priority: [health-check, refund, invoice, report]")
+                .contains("FAIL: replies [a, b, MAILBOX_FULL], processed [a, b]")
+                .contains("DROP_NEWEST: replies [a, b, MAILBOX_FULL], processed [a, b]")
+                .contains("DROP_OLDEST: replies [MAILBOX_FULL, b, c], processed [b, c]")
+                .contains("BLOCK: replies [a, b, c], processed [a, b, c]")
+                .contains("MAILBOX_FULL=2, EVICTED=1");
+    }
+
+    @Test
+    void deadLetters() throws Exception {
+        assertThat(output(DeadLetterExample::run))
+                .contains("dead letters: 3, alerts heard: [ACTOR_NOT_FOUND, ACTOR_NOT_FOUND, ACTOR_NOT_FOUND]")
+                .contains("first: Payment[id=p1, cents=100] to actor-42 because ACTOR_NOT_FOUND (sent before or when")
+                .contains("replayed 3, ledger booked [p1, p2, p3], left in queue: 0");
+    }
+
+    @Test
     void theDemoRunsEveryExample() throws Exception {
         assertThat(output(Demo::run))
                 .contains("Account balance: $125.50")
                 .contains("Shutdown complete: 1 failures")
-                .contains("balance: $125.50");
+                .contains("balance: $125.50")
+                .contains("processed by priority:")
+                .contains("replayed 3");
     }
 }
