@@ -732,6 +732,39 @@ public abstract class MessageBrokerContract {
         assertThat(result(broker.send(a, new Echo("fine")))).isEqualTo("fine");
     }
 
+    @Test
+    void publishWhileSubscriptionsChurnAlwaysReachesStableSubscribersAndCompletes() throws Exception {
+        ActorId stable = spawn(new Probe());
+        broker.subscribe(stable, "feed.*");
+        List<ActorId> churners = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            churners.add(spawn(new Probe()));
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<CompletableFuture<List<Reply<String>>>> published = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<?> churn = pool.submit(() -> {
+                int i = 0;
+                while (!done.get()) {
+                    ActorId c = churners.get(i++ % churners.size());
+                    broker.subscribe(c, i % 2 == 0 ? "feed.>" : "feed.news");
+                    broker.unsubscribe(c, i % 2 == 0 ? "feed.>" : "feed.news");
+                }
+                return null;
+            });
+            for (int i = 0; i < 2_000; i++) {
+                published.add(broker.publish("feed.news", new Echo("n" + i)));
+            }
+            done.set(true);
+            churn.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        for (CompletableFuture<List<Reply<String>>> f : published) {
+            List<Reply<String>> replies = result(f);
+            assertThat(replies).extracting(Reply::actorId).contains(stable).doesNotHaveDuplicates();
+            assertThat(replies).allSatisfy(r -> assertThat(r.isOk()).isTrue());
+        }
+    }
+
     // ------------------------------------------------------------------ priorities
 
     @Test
