@@ -60,9 +60,13 @@ public final class ActorSystem implements AutoCloseable {
         ExecutorService owned = null;
         Executor executor = b.executor;
         if (executor == null) {
-            owned = b.virtualThreads
-                    ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("airssys-rt-actor-", 0).factory())
-                    : newDispatcherPool(b.threads);
+            if (b.spin != null) {
+                owned = new SpinThenParkExecutor(b.threads, b.spin, "airssys-rt-spinning-" + SYSTEMS.incrementAndGet() + "-");
+            } else if (b.virtualThreads) {
+                owned = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("airssys-rt-actor-", 0).factory());
+            } else {
+                owned = newDispatcherPool(b.threads);
+            }
             executor = owned;
         }
         this.ownedExecutor = owned;
@@ -187,6 +191,7 @@ public final class ActorSystem implements AutoCloseable {
         private MessageBroker broker;
         private Executor executor;
         private boolean virtualThreads;
+        private Duration spin;
         private int threads = Runtime.getRuntime().availableProcessors();
         private int throughput = DEFAULT_THROUGHPUT;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
@@ -230,6 +235,26 @@ public final class ActorSystem implements AutoCloseable {
         public Builder virtualThreads() {
             checkNoExecutorYet();
             this.virtualThreads = true;
+            return this;
+        }
+
+        /**
+         * The low-latency setting: runs actors on a {@link SpinThenParkExecutor} of its own
+         * whose threads ({@link #threads(int)}, default: cores) spin for {@code spin} before
+         * parking. Pair it with a broker whose callers spin too
+         * ({@code InMemoryMessageBroker.builder().joinSpin(...)}), and keep spinning threads
+         * plus calling threads at or below the number of cores.
+         *
+         * @param spin how long an idle dispatcher thread spins, e.g. 50 microseconds
+         * @return this builder
+         */
+        public Builder spinningDispatcher(Duration spin) {
+            Objects.requireNonNull(spin, "spin");
+            if (spin.isNegative()) {
+                throw new IllegalArgumentException("spin must not be negative, was " + spin);
+            }
+            checkNoExecutorYet();
+            this.spin = spin;
             return this;
         }
 
@@ -286,7 +311,7 @@ public final class ActorSystem implements AutoCloseable {
         }
 
         private void checkNoExecutorYet() {
-            if (executor != null || virtualThreads) {
+            if (executor != null || virtualThreads || spin != null) {
                 throw new IllegalStateException("the executor was already chosen");
             }
         }

@@ -65,6 +65,9 @@ public final class InMemoryMessageBroker implements MessageBroker {
     /** The default request timeout in seconds. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 30;
 
+    /** How long, by default, a caller's {@code join()} spins before parking, in microseconds. */
+    public static final int DEFAULT_JOIN_SPIN_MICROS = 20;
+
     private static final System.Logger LOG = System.getLogger("io.airssys.rt.broker");
 
     private final RoutingTable table;
@@ -72,6 +75,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
     private final Outcomes outcomes;
     private final Owner owner = new Owner();
     private final long defaultTimeoutNanos; // 0: none
+    private final int joinSpinMicros;
     private final ScheduledExecutorService injectedScheduler;
     private final ReentrantLock schedulerLock = new ReentrantLock();
     private volatile ScheduledExecutorService ownedScheduler;
@@ -87,6 +91,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
     private InMemoryMessageBroker(Builder b) {
         this.table = new RoutingTable(b.expectedActors);
         this.defaultTimeoutNanos = b.defaultTimeout == null ? 0 : b.defaultTimeout.toNanos();
+        this.joinSpinMicros = (int) b.joinSpin.toNanos() / 1_000;
         this.injectedScheduler = b.scheduler;
         this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue());
     }
@@ -217,7 +222,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
     private <R> CompletableFuture<R> request(ActorId actorId, Message<R> message, long timeoutNanos,
                                              Priority priority) {
-        Envelope e = Envelope.request(message, priority);
+        Envelope e = Envelope.request(message, priority, joinSpinMicros);
         outcomes.sent(1);
         listener.onSend(actorId, message, priority);
         long t0 = outcomes.sampleStart();
@@ -288,7 +293,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         Objects.requireNonNull(message, "message");
         MpscMailbox<?> chosen = pickOne(topics.match(key.topic()));
         if (chosen == null) {
-            Envelope e = Envelope.request(message, key.priority());
+            Envelope e = Envelope.request(message, key.priority(), joinSpinMicros);
             outcomes.sent(1);
             e.retireUndelivered(noSubscriber(key.topic()), DeadLetterReason.NO_SUBSCRIBER,
                     new DeadLetter.ToTopic(key.topic(), false), outcomes);
@@ -392,7 +397,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
     private <R> CompletableFuture<List<Reply<R>>> gather(Message<R> message, List<MpscMailbox<?>> targets) {
         int n = targets.size();
-        ReplyGather<R> gather = new ReplyGather<>(n);
+        ReplyGather<R> gather = new ReplyGather<>(n, joinSpinMicros);
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
             gather.envelope(i, targets.get(i).actorId().asLong(), message, Priority.NORMAL, now);
@@ -679,6 +684,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
         private Duration defaultTimeout = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
         private ScheduledExecutorService scheduler;
         private DeadLetterQueue deadLetters;
+        private Duration joinSpin = Duration.ofNanos(DEFAULT_JOIN_SPIN_MICROS * 1_000L);
+        private boolean joinSpinSet;
         private boolean timeoutSet;
         private boolean expectedSet;
 
@@ -723,6 +730,26 @@ public final class InMemoryMessageBroker implements MessageBroker {
         public Builder noDefaultTimeout() {
             timeoutSet = once(timeoutSet, "defaultTimeout/noDefaultTimeout");
             this.defaultTimeout = null;
+            return this;
+        }
+
+        /**
+         * Sets how long a thread that calls {@code join()} or {@code get()} on a reply spins
+         * before it parks (default {@value InMemoryMessageBroker#DEFAULT_JOIN_SPIN_MICROS} µs).
+         * Waking a parked thread costs tens of microseconds on a typical VM; a short spin
+         * catches replies that arrive sooner. {@link Duration#ZERO} parks at once.
+         *
+         * @param spin from 0 to 32 milliseconds
+         * @return this builder
+         */
+        public Builder joinSpin(Duration spin) {
+            Objects.requireNonNull(spin, "spin");
+            if (spin.isNegative() || spin.compareTo(Duration.ofNanos(Short.MAX_VALUE * 1_000L)) > 0) {
+                throw new IllegalArgumentException("joinSpin must be between 0 and " + Short.MAX_VALUE
+                        + " microseconds, was " + spin);
+            }
+            joinSpinSet = once(joinSpinSet, "joinSpin");
+            this.joinSpin = spin;
             return this;
         }
 

@@ -45,11 +45,15 @@ public final class Envelope extends CompletableFuture<Object> {
     final long sentNanos;
     /** Arrival order in the consumer's lanes; written by whoever moves it there. */
     int seq;
+    /** How long {@link #join()} and {@link #get()} spin before parking, in microseconds. */
+    private final short spinMicros;
     /** The timeout task to cancel when the result arrives first, or {@code null}. */
     private volatile Future<?> timeoutTask;
 
-    Envelope(Object message, ReplyGather<?> gather, int slot, boolean oneWay, Priority priority, long sentNanos) {
+    Envelope(Object message, ReplyGather<?> gather, int slot, boolean oneWay, Priority priority, long sentNanos,
+             int spinMicros) {
         this.message = message;
+        this.spinMicros = (short) spinMicros;
         this.gather = gather;
         this.slot = slot;
         this.oneWay = oneWay;
@@ -60,12 +64,13 @@ public final class Envelope extends CompletableFuture<Object> {
     /**
      * Creates an envelope for a request whose sender holds the future.
      *
-     * @param message  the message
-     * @param priority its priority
+     * @param message    the message
+     * @param priority   its priority
+     * @param spinMicros how long a caller's join spins before parking (0 to 32767)
      * @return a new envelope
      */
-    public static Envelope request(Object message, Priority priority) {
-        return new Envelope(message, null, 0, false, priority, System.nanoTime());
+    public static Envelope request(Object message, Priority priority, int spinMicros) {
+        return new Envelope(message, null, 0, false, priority, System.nanoTime(), spinMicros);
     }
 
     /**
@@ -76,7 +81,7 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return a new envelope
      */
     public static Envelope oneWay(Object message, Priority priority) {
-        return new Envelope(message, null, 0, true, priority, System.nanoTime());
+        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0);
     }
 
     /**
@@ -104,6 +109,25 @@ public final class Envelope extends CompletableFuture<Object> {
      */
     public boolean isOneWay() {
         return oneWay;
+    }
+
+    @Override
+    public Object join() {
+        JoinSpin.awaitBriefly(this, spinMicros);
+        return super.join();
+    }
+
+    @Override
+    public Object get() throws InterruptedException, java.util.concurrent.ExecutionException {
+        JoinSpin.awaitBriefly(this, spinMicros);
+        return super.get();
+    }
+
+    @Override
+    public Object get(long timeout, java.util.concurrent.TimeUnit unit)
+            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        JoinSpin.awaitBriefly(this, (int) Math.min(spinMicros, unit.toMicros(timeout)));
+        return super.get(timeout, unit);
     }
 
     /**

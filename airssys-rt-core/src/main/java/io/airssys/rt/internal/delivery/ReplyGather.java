@@ -34,6 +34,7 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
     }
 
     private final long[] ids;
+    private final int spinMicros;
     private final Envelope[] envelopes;
     @SuppressWarnings("unused") // accessed through REMAINING
     private volatile int remaining;
@@ -44,9 +45,11 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
     /**
      * Creates a gather for {@code targets} actors.
      *
-     * @param targets number of slots
+     * @param targets    number of slots
+     * @param spinMicros how long a caller's join spins before parking
      */
-    public ReplyGather(int targets) {
+    public ReplyGather(int targets, int spinMicros) {
+        this.spinMicros = spinMicros;
         this.ids = new long[targets];
         this.envelopes = new Envelope[targets];
         this.remaining = targets;
@@ -66,7 +69,7 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
      * @return the envelope
      */
     public Envelope envelope(int slot, long actorId, Object message, Priority priority, long sentNanos) {
-        Envelope e = new Envelope(message, this, slot, false, priority, sentNanos);
+        Envelope e = new Envelope(message, this, slot, false, priority, sentNanos, 0);
         ids[slot] = actorId;
         envelopes[slot] = e;
         return e;
@@ -111,6 +114,18 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
         if (isDone() && task != null) {
             task.cancel(false); // finished before the task was set
         }
+    }
+
+    @Override
+    public List<Reply<R>> join() {
+        JoinSpin.awaitBriefly(this, spinMicros);
+        return super.join();
+    }
+
+    @Override
+    public List<Reply<R>> get() throws InterruptedException, java.util.concurrent.ExecutionException {
+        JoinSpin.awaitBriefly(this, spinMicros);
+        return super.get();
     }
 
     void arrived(int slot) {
