@@ -1,0 +1,91 @@
+package io.airssys.rt.benchmarks;
+
+import io.airssys.rt.actor.ActorSystem;
+import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.Reply;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spec "Broadcast (10 actors) ~12M msgs/sec", "(100 actors) 8M": a request broadcast to every
+ * actor with every reply gathered, two ways: pipelined ({@value #IN_FLIGHT} broadcasts in
+ * flight, then all joined: broadcasts per second, times the actor count = deliveries per
+ * second) and one at a time (the latency until all replies are in).
+ */
+@State(Scope.Benchmark)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class BroadcastBenchmark {
+
+    /** Broadcasts in flight in the pipelined variant. */
+    public static final int IN_FLIGHT = 32;
+
+    /** Registered actors, all receivers. */
+    @Param({"10", "100"})
+    public int actors;
+
+    private ActorSystem system;
+    private MessageBroker broker;
+    private final Messages.Ping ping = new Messages.Ping(1);
+
+    /** Starts the actors. */
+    @Setup(Level.Trial)
+    public void start() {
+        system = Settings.system(Settings.DEFAULT);
+        broker = system.broker();
+        for (int i = 0; i < actors; i++) {
+            system.spawn(Messages.worker());
+        }
+    }
+
+    /** Stops the system. */
+    @TearDown(Level.Trial)
+    public void stop() {
+        system.close();
+    }
+
+    /**
+     * Many broadcasts in flight, then every reply gathered.
+     *
+     * @return the last broadcast's replies
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OperationsPerInvocation(IN_FLIGHT)
+    public List<Reply<Integer>> pipelined() {
+        List<CompletableFuture<List<Reply<Integer>>>> all = new ArrayList<>(IN_FLIGHT);
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            all.add(broker.broadcast(ping));
+        }
+        List<Reply<Integer>> last = null;
+        for (CompletableFuture<List<Reply<Integer>>> f : all) {
+            last = f.join();
+        }
+        return last;
+    }
+
+    /**
+     * One broadcast, waiting for every reply.
+     *
+     * @return the replies
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public List<Reply<Integer>> oneAtATime() {
+        return broker.broadcast(ping).join();
+    }
+}

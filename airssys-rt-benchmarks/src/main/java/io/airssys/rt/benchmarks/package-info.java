@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of every performance figure in the broker API reference. Never deployed.
+ */
+package io.airssys.rt.benchmarks;

@@ -1,0 +1,268 @@
+package io.airssys.rt.benchmarks.report;
+
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The benchmark report, the project's main job: runs every benchmark of airssys-rt and of
+ * Apache Pekko in one invocation, measures memory, and prints one table per section of the
+ * spec's "Performance Characteristics" ({@code metric | spec claim | airssys-rt | Pekko | ratio |
+ * target met?}). Writes {@code report.md}, the JMH JSON files and PNG charts to
+ * {@code -Dairssys.bench.out}.
+ *
+ * <p>Profiles ({@code -Dairssys.bench.profile}): {@code smoke} (CI: proves the harness runs;
+ * its numbers mean little), {@code quick} (the default, about 10 minutes on 2 cores) and
+ * {@code full} (3 forks everywhere, longer iterations). Latency benchmarks always use at
+ * least 3 forks outside smoke: thread handoff on these VMs is bimodal per JVM run.
+ *
+ * <p>Where a target is missed the table says so; nothing is tuned to pass.
+ */
+public final class BenchmarkReport {
+
+    private static final String PKG = "io.airssys.rt.benchmarks.";
+
+    private record Profile(String name, int forks, int latencyForks, int warmups, TimeValue warmupTime,
+                           int iterations, TimeValue measureTime, String[] registered, int memoryActors) {
+    }
+
+    private static Profile profile(String name) {
+        String[] allCounts = {"10", "100", "1000", "10000", "100000"};
+        return switch (name) {
+            case "smoke" -> new Profile(name, 1, 1, 1, TimeValue.milliseconds(200), 1, TimeValue.milliseconds(200),
+                    new String[] {"10", "1000"}, 10_000);
+            case "quick" -> new Profile(name, 1, 3, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), allCounts, 100_000);
+            case "full" -> new Profile(name, 3, 3, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), allCounts, 100_000);
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick or full");
+        };
+    }
+
+    private BenchmarkReport() {
+    }
+
+    /**
+     * Runs the report.
+     *
+     * @param args ignored; see the system properties above
+     * @throws Exception if a benchmark fails
+     */
+    public static void main(String[] args) throws Exception {
+        Profile p = profile(System.getProperty("airssys.bench.profile", "quick"));
+        Path out = Path.of(System.getProperty("airssys.bench.out", "target/benchmark-report"));
+        Files.createDirectories(out);
+        long start = System.nanoTime();
+        System.out.println("airssys-rt benchmark report, profile " + p.name() + ", writing to " + out.toAbsolutePath());
+
+        System.out.println("measuring memory (heap after GC)...");
+        Memory memory = measureMemory(p);
+
+        System.out.println("running JMH: latency (" + p.latencyForks() + " forks)...");
+        Results results = new Results();
+        results.addAll(run(p, p.latencyForks(), "(RequestResponseBenchmark|pekko\\.PekkoAskBenchmark)\\.",
+                out.resolve("jmh-latency.json")));
+        System.out.println("running JMH: throughput, breakdown, scalability, topics (" + p.forks() + " fork(s))...");
+        results.addAll(run(p, p.forks(), "(LatencyBreakdownBenchmark|ThroughputBenchmark|BroadcastBenchmark"
+                + "|ScalabilityBenchmark|TopicRoutingBenchmark|pekko\\.PekkoTellBenchmark|pekko\\.PekkoThroughputBenchmark"
+                + "|pekko\\.PekkoBroadcastBenchmark)\\.", out.resolve("jmh-other.json")));
+
+        String machine = Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", JDK " + Runtime.version() + ", max heap per fork as configured";
+        String report = new Tables(results, memory, p.registered()).markdown(machine,
+                (System.nanoTime() - start) / 1_000_000_000L);
+        Files.writeString(out.resolve("report.md"), report);
+        charts(results, memory, p, out);
+        System.out.println();
+        System.out.println(report);
+        System.out.println("wrote " + out.resolve("report.md") + ", jmh-latency.json, jmh-other.json, "
+                + "latency-vs-actors.png, throughput-vs-actors.png");
+    }
+
+    private static Collection<RunResult> run(Profile p, int forks, String include, Path json) throws Exception {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(PKG + include)
+                .forks(forks)
+                .warmupIterations(p.warmups())
+                .warmupTime(p.warmupTime())
+                .measurementIterations(p.iterations())
+                .measurementTime(p.measureTime())
+                .jvmArgsAppend("-Xmx4g", "-Xms1g")
+                .param("registered", p.registered())
+                .shouldFailOnError(true)
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString());
+        return new Runner(o.build()).run();
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    /** Memory figures, in bytes. */
+    record Memory(double brokerBase, double routingEntry, double idleActor, double pekkoIdleActor,
+                  Map<Integer, Long> brokerWithActors) {
+    }
+
+    private static Memory measureMemory(Profile p) {
+        int n = p.memoryActors();
+        double base = MemoryFootprint.brokerBase();
+        double entry = MemoryFootprint.routingEntry(n);
+        double actor = MemoryFootprint.idleActors(n) / (double) n;
+        double pekko = MemoryFootprint.pekkoClassicActor(Math.min(n, 100_000));
+        Map<Integer, Long> scaling = new TreeMap<>();
+        for (String count : p.registered()) {
+            int c = Integer.parseInt(count);
+            scaling.put(c, MemoryFootprint.idleActors(c));
+        }
+        return new Memory(base, entry, actor, pekko, scaling);
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** Looks results up by benchmark method and parameters. */
+    static final class Results {
+        private final Map<String, RunResult> byKey = new LinkedHashMap<>();
+
+        void addAll(Collection<RunResult> runs) {
+            for (RunResult r : runs) {
+                String bench = r.getParams().getBenchmark().substring(PKG.length());
+                StringBuilder key = new StringBuilder(bench);
+                for (String name : new TreeMap<>(paramsOf(r)).keySet()) {
+                    key.append(';').append(name).append('=').append(r.getParams().getParam(name));
+                }
+                byKey.put(key.toString(), r);
+            }
+        }
+
+        private static Map<String, String> paramsOf(RunResult r) {
+            Map<String, String> m = new TreeMap<>();
+            for (String k : r.getParams().getParamsKeys()) {
+                m.put(k, r.getParams().getParam(k));
+            }
+            return m;
+        }
+
+        /** Returns the run of a benchmark with the given "name=value" parameters, or null. */
+        RunResult get(String bench, String... params) {
+            StringBuilder key = new StringBuilder(bench);
+            String[] sorted = params.clone();
+            java.util.Arrays.sort(sorted);
+            for (String p : sorted) {
+                key.append(';').append(p);
+            }
+            return byKey.get(key.toString());
+        }
+
+        /** Mean score (ns/op, ops/s ...), NaN if missing. */
+        double score(String bench, String... params) {
+            RunResult r = get(bench, params);
+            return r == null ? Double.NaN : r.getPrimaryResult().getScore();
+        }
+
+        /** Percentile of a sample-time benchmark, NaN if missing. */
+        double percentile(double pct, String bench, String... params) {
+            RunResult r = get(bench, params);
+            return r == null ? Double.NaN : r.getPrimaryResult().getStatistics().getPercentile(pct);
+        }
+
+        /** [min, max] over forks of each fork's median (sample time), or over iterations. */
+        double[] range(String bench, String... params) {
+            RunResult r = get(bench, params);
+            if (r == null) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            double lo = Double.MAX_VALUE;
+            double hi = -Double.MAX_VALUE;
+            for (BenchmarkResult fork : r.getBenchmarkResults()) {
+                Result<?> res = fork.getPrimaryResult();
+                double v = res.getStatistics().getN() > 0 && res.getScoreUnit().contains("/op")
+                        && fork.getParams().getMode().shortLabel().equals("sample")
+                        ? res.getStatistics().getPercentile(50) : res.getScore();
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            return new double[] {lo, hi};
+        }
+    }
+
+    // ------------------------------------------------------------------ charts
+
+    private static void charts(Results r, Memory memory, Profile p, Path out) throws IOException {
+        Map<String, double[][]> latency = new LinkedHashMap<>();
+        List<double[]> lat = new ArrayList<>();
+        List<double[]> mem = new ArrayList<>();
+        for (String count : p.registered()) {
+            double n = Double.parseDouble(count);
+            lat.add(new double[] {n, r.score("ScalabilityBenchmark.sendToRandomActor", "registered=" + count)});
+            Long bytes = memory.brokerWithActors().get(Integer.parseInt(count));
+            mem.add(new double[] {n, bytes == null ? Double.NaN : bytes / n});
+        }
+        latency.put("airssys-rt send latency (ns, default setting)", lat.toArray(double[][]::new));
+        latency.put("airssys-rt bytes per idle actor", mem.toArray(double[][]::new));
+        Charts.lines(out.resolve("latency-vs-actors.png"), "Request-response latency and memory vs registered actors",
+                "registered actors", "ns per round trip / bytes per actor", latency, true);
+
+        Map<String, double[][]> throughput = new LinkedHashMap<>();
+        String[] counts = {"1", "4", "16"};
+        throughput.put("airssys-rt", points(counts, c -> r.score("ThroughputBenchmark.fireAndForgetProcessed", "actors=" + c)));
+        for (String s : List.of("classic-default", "classic-tuned", "typed-tuned")) {
+            throughput.put("Pekko " + s, points(counts, c -> r.score("pekko.PekkoThroughputBenchmark.tellProcessed",
+                    "actors=" + c, "setting=" + s)));
+        }
+        Charts.lines(out.resolve("throughput-vs-actors.png"), "Fire-and-forget messages processed per second",
+                "independent actors", "messages per second", throughput, false);
+    }
+
+    private static double[][] points(String[] xs, java.util.function.ToDoubleFunction<String> y) {
+        double[][] pts = new double[xs.length][];
+        for (int i = 0; i < xs.length; i++) {
+            pts[i] = new double[] {Double.parseDouble(xs[i]), y.applyAsDouble(xs[i])};
+        }
+        return pts;
+    }
+
+    static String fmtNs(double ns) {
+        if (Double.isNaN(ns)) {
+            return "n/a";
+        }
+        if (ns >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.2f ms", ns / 1_000_000);
+        }
+        if (ns >= 10_000) {
+            return String.format(Locale.ROOT, "%.1f µs", ns / 1_000);
+        }
+        return String.format(Locale.ROOT, "%.0f ns", ns);
+    }
+
+    static String fmtRate(double perSecond) {
+        if (Double.isNaN(perSecond)) {
+            return "n/a";
+        }
+        if (perSecond >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.2f M/s", perSecond / 1_000_000);
+        }
+        return String.format(Locale.ROOT, "%.0f k/s", perSecond / 1_000);
+    }
+
+    static String fmtRatio(double r) {
+        return Double.isNaN(r) || Double.isInfinite(r) ? "n/a" : String.format(Locale.ROOT, "%.1fx", r);
+    }
+
+    static String today() {
+        return LocalDate.now().toString();
+    }
+}

@@ -1,0 +1,210 @@
+package io.airssys.rt.benchmarks.report;
+
+import java.util.Locale;
+
+import static io.airssys.rt.benchmarks.report.BenchmarkReport.fmtNs;
+import static io.airssys.rt.benchmarks.report.BenchmarkReport.fmtRate;
+import static io.airssys.rt.benchmarks.report.BenchmarkReport.fmtRatio;
+
+/**
+ * Builds the report's tables, one per section of the spec's "Performance Characteristics",
+ * each row {@code metric | spec claim | airssys-rt | Pekko | ratio | target met?}. Ratios are
+ * "how many times better airssys-rt is": Pekko time / our time, or our rate / Pekko rate.
+ */
+final class Tables {
+
+    private static final String RR = "RequestResponseBenchmark.roundTrip";
+    private static final String ASK = "pekko.PekkoAskBenchmark.ask";
+    private static final String BREAK = "LatencyBreakdownBenchmark.";
+    private static final String TPUT = "ThroughputBenchmark.fireAndForgetProcessed";
+    private static final String PTPUT = "pekko.PekkoThroughputBenchmark.tellProcessed";
+    private static final String BC = "BroadcastBenchmark.";
+    private static final String PBC = "pekko.PekkoBroadcastBenchmark.";
+    private static final String SCALE = "ScalabilityBenchmark.sendToRandomActor";
+    private static final String TOPIC = "TopicRoutingBenchmark.";
+
+    private final BenchmarkReport.Results r;
+    private final BenchmarkReport.Memory m;
+    private final String[] registered;
+    private final StringBuilder md = new StringBuilder();
+
+    Tables(BenchmarkReport.Results results, BenchmarkReport.Memory memory, String[] registered) {
+        this.r = results;
+        this.m = memory;
+        this.registered = registered.clone();
+    }
+
+    private void header(String title, String note) {
+        md.append("\n### ").append(title).append("\n\n");
+        if (note != null) {
+            md.append(note).append("\n\n");
+        }
+        md.append("| metric | spec claim | airssys-rt | Pekko | ratio | target met? |\n");
+        md.append("|---|---|---|---|---|---|\n");
+    }
+
+    private void row(String metric, String spec, String ours, String pekko, String ratio, String target) {
+        md.append("| ").append(metric).append(" | ").append(spec).append(" | ").append(ours).append(" | ")
+                .append(pekko).append(" | ").append(ratio).append(" | ").append(target).append(" |\n");
+    }
+
+    private static String verdict(boolean met, String target) {
+        return (met ? "yes" : "**NO**") + " (" + target + ")";
+    }
+
+    private String sampled(String bench, String... params) {
+        double med = r.percentile(50, bench, params);
+        double p99 = r.percentile(99, bench, params);
+        double[] range = r.range(bench, params);
+        return fmtNs(med) + " median, p99 " + fmtNs(p99) + ", fork medians " + fmtNs(range[0]) + "–" + fmtNs(range[1]);
+    }
+
+    String markdown(String machine, long seconds) {
+        md.append("# airssys-rt benchmark report\n\n");
+        md.append("Measured ").append(BenchmarkReport.today()).append(" on ").append(machine).append(", in one run of ")
+                .append(seconds).append(" s (airssys-rt and Apache Pekko 1.7.0 side by side). ")
+                .append("Ratios are how many times better airssys-rt is. Spec claims were never measured upstream.\n");
+        latency();
+        throughput();
+        scalability();
+        memory();
+        topics();
+        md.append("\nSettings: **default** = `ActorSystem.create()` (ForkJoinPool, one thread per core, 30 s timeout ")
+                .append("timer per request, 20 µs caller spin); **low-latency** = one dispatcher thread spinning 50 µs ")
+                .append("before parking (`spinningDispatcher`), 50 µs caller spin (`joinSpin`), no default timeout. ")
+                .append("Pekko **tuned** = `pekko.actor.default-dispatcher.throughput = 100` (default 5).\n");
+        return md.toString();
+    }
+
+    private void latency() {
+        header("Latency breakdown and send latency", "Spec: InMemoryMessageBroker \"Performance Characteristics\" and "
+                + "\"Latency Breakdown\". Round trips are sampled (median and p99, range of the per-fork medians).");
+        double lookup = r.score(BREAK + "routingLookup");
+        double lookupEnqueue = r.score(BREAK + "lookupAndEnqueue");
+        double perMessage = 1e9 / r.score(TPUT, "actors=1");
+        double lowMedian = r.percentile(50, RR, "setting=low-latency");
+        double defMedian = r.percentile(50, RR, "setting=default");
+        double askClassic = r.percentile(50, ASK, "setting=classic-default");
+        double askBest = Math.min(Math.min(askClassic, r.percentile(50, ASK, "setting=classic-tuned")),
+                Math.min(r.percentile(50, ASK, "setting=typed-default"), r.percentile(50, ASK, "setting=typed-tuned")));
+        row("routing lookup (`isRegistered`)", "~50 ns", fmtNs(lookup), "–", "–", "info");
+        row("mailbox enqueue (try-send into an idle mailbox, minus the lookup)", "~181 ns",
+                fmtNs(lookupEnqueue - lookup), "–", "–", "info");
+        row("actor processing (1 / one-actor throughput)", "~400 ns", fmtNs(perMessage), "–", "–", "info");
+        double result = lowMedian - lookupEnqueue - perMessage;
+        row("result return (derived: low-latency round trip − enqueue − processing)", "~106 ns",
+                result > 0 ? fmtNs(result) : "< 0 (the parts overlap)", "–", "–", "info");
+        row("request-response round trip, **low-latency** setting", "~737 ns", sampled(RR, "setting=low-latency"),
+                fmtNs(askBest) + " (best Pekko ask median)", fmtRatio(askBest / lowMedian),
+                verdict(lowMedian <= 737, "≤ 737 ns median"));
+        row("request-response round trip, **default** setting", "~737 ns", sampled(RR, "setting=default"),
+                fmtNs(askClassic) + " (classic, default config)", fmtRatio(askClassic / defMedian),
+                verdict(askClassic / defMedian >= 5, "≥ 5x faster than Pekko ask"));
+        for (String s : new String[] {"classic-tuned", "typed-default", "typed-tuned"}) {
+            double pekko = r.percentile(50, ASK, "setting=" + s);
+            row("Pekko ask, " + s, "–", "–", sampled(ASK, "setting=" + s), fmtRatio(pekko / defMedian) + " vs default",
+                    "info");
+        }
+        double trySend = r.score(BREAK + "trySend");
+        double tell = Math.min(r.score("pekko.PekkoTellBenchmark.tell", "setting=classic-default"),
+                r.score("pekko.PekkoTellBenchmark.tell", "setting=classic-tuned"));
+        row("try_send to a live actor (mean)", "~181 ns", fmtNs(trySend), fmtNs(tell) + " (best tell)",
+                fmtRatio(tell / trySend), verdict(trySend <= 181, "≤ 181 ns"));
+    }
+
+    private void throughput() {
+        header("Throughput", "Spec: \"Throughput\". Fire-and-forget messages counted only once processed; "
+                + "broadcasts gather every reply. Pekko's figure is its best configuration unless noted.");
+        String[][] counts = {{"1", "4.7M", "4.7e6"}, {"4", "18M", "0"}, {"16", "45M", "0"}};
+        for (String[] c : counts) {
+            double ours = r.score(TPUT, "actors=" + c[0]);
+            double tuned = r.score(PTPUT, "actors=" + c[0], "setting=classic-tuned");
+            double typedTuned = r.score(PTPUT, "actors=" + c[0], "setting=typed-tuned");
+            double classicDefault = r.score(PTPUT, "actors=" + c[0], "setting=classic-default");
+            double best = Math.max(tuned, Math.max(typedTuned, classicDefault));
+            double floor = Double.parseDouble(c[2]);
+            boolean met = ours / tuned >= 1.5 && (floor == 0 || ours >= floor);
+            row(c[0] + " actor(s), fire-and-forget processed", c[1] + " msg/s", fmtRate(ours),
+                    fmtRate(tuned) + " classic tuned (best " + fmtRate(best) + ")", fmtRatio(ours / tuned),
+                    verdict(met, (floor == 0 ? "" : "≥ " + c[1] + " and ") + "≥ 1.5x Pekko tuned"));
+        }
+        String[][] bc = {{"10", "12M", "12e6"}, {"100", "8M", "8e6"}};
+        for (String[] b : bc) {
+            int n = Integer.parseInt(b[0]);
+            double ours = r.score(BC + "pipelined", "actors=" + b[0]) * n;
+            double pekko = Math.max(r.score(PBC + "pipelined", "actors=" + b[0], "setting=classic-default"),
+                    r.score(PBC + "pipelined", "actors=" + b[0], "setting=classic-tuned")) * n;
+            boolean met = ours >= Double.parseDouble(b[2]) && ours / pekko >= 3;
+            row("broadcast to " + b[0] + ", replies gathered, pipelined (deliveries/s)", b[1] + " msg/s",
+                    fmtRate(ours), fmtRate(pekko) + " ask-all", fmtRatio(ours / pekko),
+                    verdict(met, "≥ " + b[1] + " and ≥ 3x Pekko"));
+        }
+        for (String n : new String[] {"10", "100"}) {
+            double ours = r.score(BC + "oneAtATime", "actors=" + n);
+            double pekko = Math.min(r.score(PBC + "oneAtATime", "actors=" + n, "setting=classic-default"),
+                    r.score(PBC + "oneAtATime", "actors=" + n, "setting=classic-tuned"));
+            row("broadcast to " + n + ", one at a time (latency until all replies)", "–", fmtNs(ours),
+                    fmtNs(pekko) + " ask-all", fmtRatio(pekko / ours),
+                    n.equals("10") ? verdict(pekko / ours >= 5, "≥ 5x faster than Pekko") : "info");
+        }
+    }
+
+    private void scalability() {
+        header("Scalability", "Spec: \"Scalability\". Round trip to a random one of N registered actors (mean, "
+                + "default setting); memory = heap retained by the N idle actors (mailbox, registration, actor).");
+        String[] specLatency = {"737ns", "745ns", "780ns", "850ns", "1.2µs"};
+        String[] specMemory = {"480 bytes", "4.8 KB", "48 KB", "480 KB", "4.8 MB"};
+        String[] all = {"10", "100", "1000", "10000", "100000"};
+        double ten = r.score(SCALE, "registered=10");
+        for (int i = 0; i < all.length; i++) {
+            String n = all[i];
+            if (!java.util.Arrays.asList(registered).contains(n)) {
+                continue;
+            }
+            double lat = r.score(SCALE, "registered=" + n);
+            Long bytes = m.brokerWithActors().get(Integer.parseInt(n));
+            String memory = bytes == null ? "n/a" : human(bytes) + " (" + Math.round(bytes / Double.parseDouble(n))
+                    + " B/actor)";
+            String target = n.equals("100000")
+                    ? verdict(lat <= 1_200 && lat / ten <= 1.5, "≤ 1.2 µs and ≤ 1.5x the 10-actor latency; ratio "
+                    + fmtRatio(lat / ten))
+                    : "info";
+            row(n + " actors: send latency / memory", specLatency[i] + " / " + specMemory[i],
+                    fmtNs(lat) + " / " + memory, "–", "–", target);
+        }
+    }
+
+    private void memory() {
+        header("Memory usage", "Spec: \"Memory Usage\". Heap retained after GC, averaged over many instances "
+                + "(not estimated from field sizes).");
+        row("broker base (an empty InMemoryMessageBroker)", "~256 bytes", Math.round(m.brokerBase()) + " B", "–", "–",
+                "info");
+        row("routing entry (registering a pre-made mailbox)", "~48 bytes", Math.round(m.routingEntry()) + " B", "–", "–",
+                verdict(m.routingEntry() <= 48, "≤ 48 B"));
+        row("idle registered actor, total (mailbox + registration + actor)", "~48 + 16 bytes",
+                Math.round(m.idleActor()) + " B", Math.round(m.pekkoIdleActor()) + " B (classic)",
+                fmtRatio(m.pekkoIdleActor() / m.idleActor()), verdict(m.idleActor() <= 160, "≤ 160 B"));
+    }
+
+    private void topics() {
+        header("Topic routing", "Spec: \"Custom Routing\". `sendWithRouting` round trip against a plain send to the "
+                + "same actor in the same run (mean, default setting, 2,000 other subscriptions in the tree).");
+        for (String kind : new String[] {"exact", "wildcard"}) {
+            double routed = r.score(TOPIC + "routedByTopic", "subscription=" + kind);
+            double plain = r.score(TOPIC + "plainSend", "subscription=" + kind);
+            row(kind + "-topic routing, round trip", "–", fmtNs(routed), fmtNs(plain) + " plain send (ours)",
+                    String.format(Locale.ROOT, "%.2fx the plain send", routed / plain),
+                    kind.equals("exact") ? verdict(routed / plain <= 2, "within 2x of a plain send") : "info");
+        }
+    }
+
+    private static String human(long bytes) {
+        if (bytes >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1 << 20));
+        }
+        if (bytes >= 1 << 10) {
+            return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+        }
+        return bytes + " B";
+    }
+}
