@@ -180,6 +180,9 @@ public final class Envelope extends CompletableFuture<Object> {
      */
     public void retireDelivered(Object value, Outcomes outcomes) {
         outcomes.delivered();
+        if (oneWay) {
+            return; // nobody reads a try-send's result: skip the completion and its CAS
+        }
         if (!succeed(value)) {
             outcomes.deliveredBecameFailed(); // the sender already saw a timeout, cancellation or ACTOR_STOPPED
         }

@@ -106,6 +106,10 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     static final Envelope CLOSED = Envelope.oneWay("mailbox closed", io.airssys.rt.Priority.NORMAL);
 
     private static final int LANES = Envelope.PRIORITIES.length;
+    /** Unbounded mailboxes give processed size units back in batches of this many. */
+    private static final int RELEASE_BATCH = 64;
+    /** How long a run that found a stream of messages lingers for the next one. */
+    private static final long LINGER_NANOS = 2_000;
     private static final int NORMAL = Envelope.NORMAL;
 
     private static final VarHandle STACK;
@@ -174,6 +178,8 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private Envelope[] lanes; // [2p] head, [2p + 1] tail of priority p; null until a non-NORMAL message
     private int arrivals;
     private int consecutive;
+    /** Unbounded only: processed messages whose size unit is not yet given back (see releaseUnit). */
+    private int unreleased;
 
     // ---- consumer-only (plain): touched only while holding the consumer role
     private Actor<Object> actor;
@@ -461,15 +467,20 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             startActor();
         }
         int budget = dispatcher.throughput();
+        int processed = 0;
         for (;;) {
             if (stopRequested) {
                 stopRequested = false;
                 owner().deregister(this); // closes the mailbox: the next poll returns CLOSED
             }
             Envelope e = poll();
+            if (e == null && processed > 1 && awaitBriefly()) {
+                e = poll();
+            }
             if (e == null) {
                 break;
             }
+            processed++;
             if (e == CLOSED) {
                 terminate();
                 return;
@@ -482,7 +493,30 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         finishRun();
     }
 
+    /**
+     * After a run that found a stream of messages, waits a moment for the next one before
+     * giving the thread back: re-scheduling an idle actor costs an executor submission and
+     * often a thread wake-up, far more than this wait. Bounded by {@value #LINGER_NANOS} ns.
+     *
+     * @return {@code true} if a message (or a close) arrived
+     */
+    private boolean awaitBriefly() {
+        long deadline = System.nanoTime() + LINGER_NANOS;
+        do {
+            // NOTE: look at the stack only every few pauses: a tight read loop would keep pulling
+            // the cache line producers CAS on away from them.
+            for (int i = 0; i < 8; i++) {
+                Thread.onSpinWait();
+            }
+            if (STACK.getVolatile(this) != null) {
+                return true;
+            }
+        } while (System.nanoTime() - deadline < 0);
+        return false;
+    }
+
     private void finishRun() {
+        flushReleases();
         if (hasLaneWork()) {
             submit(); // budget used up: keep the role, go to the back of the executor's queue
             return;
@@ -683,8 +717,29 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         return null;
     }
 
+    /**
+     * Gives back a processed message's size unit. A bounded mailbox does it at once (the bound
+     * must free up exactly); an unbounded one, whose size only informs, batches it.
+     */
+    private void releaseUnit() {
+        if (capacity != UNBOUNDED) {
+            SIZE.getAndAdd(this, -1);
+        } else if (++unreleased >= RELEASE_BATCH) {
+            flushReleases();
+        }
+    }
+
+    private void flushReleases() {
+        // NOTE: a per-message decrement would write the cache line producers CAS on for every
+        // message (size and stack share it): batching removes that ping-pong between the cores.
+        if (unreleased != 0) {
+            SIZE.getAndAdd(this, -unreleased);
+            unreleased = 0;
+        }
+    }
+
     private void process(Envelope e) {
-        SIZE.getAndAdd(this, -1);
+        releaseUnit();
         if (waiting != null) {
             admitWaiting();
         }
@@ -693,7 +748,10 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             e.retireSkipped(target(), o); // timed out or cancelled before it started: never processed late
             return;
         }
-        CURRENT.setRelease(this, e);
+        boolean request = !e.oneWay;
+        if (request) {
+            CURRENT.setRelease(this, e); // only requests: a closing broker fails a waiting sender's future
+        }
         Object message = e.message;
         try {
             if (!running) {
@@ -727,7 +785,9 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 throw vme;
             }
         } finally {
-            CURRENT.setRelease(this, null);
+            if (request) {
+                CURRENT.setRelease(this, null);
+            }
         }
     }
 
@@ -924,6 +984,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             SIZE.getAndAdd(this, -1);
             failStopped(e, o);
         }
+        flushReleases();
         callPostStop();
         actor = null;
         STATUS.getAndBitwiseOr(this, TERMINATED);
