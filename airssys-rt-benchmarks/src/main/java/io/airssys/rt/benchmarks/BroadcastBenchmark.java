@@ -37,6 +37,10 @@ public class BroadcastBenchmark {
     @Param({"10", "100"})
     public int actors;
 
+    /** The airssys-rt setting. */
+    @Param({Settings.DEFAULT, Settings.LOW_LATENCY})
+    public String setting;
+
     private ActorSystem system;
     private MessageBroker broker;
     private final Messages.Ping ping = new Messages.Ping(1);
@@ -44,7 +48,7 @@ public class BroadcastBenchmark {
     /** Starts the actors. */
     @Setup(Level.Trial)
     public void start() {
-        system = Settings.system(Settings.DEFAULT);
+        system = Settings.system(setting);
         broker = system.broker();
         for (int i = 0; i < actors; i++) {
             system.spawn(Messages.worker());

@@ -30,6 +30,10 @@ public class ScalabilityBenchmark {
     @Param({"10", "100", "1000", "10000", "100000"})
     public int registered;
 
+    /** The airssys-rt setting. */
+    @Param({Settings.DEFAULT, Settings.LOW_LATENCY})
+    public String setting;
+
     private ActorSystem system;
     private MessageBroker broker;
     private ActorId[] ids;
@@ -40,7 +44,7 @@ public class ScalabilityBenchmark {
     /** Spawns the actors and a random visiting order. */
     @Setup(Level.Trial)
     public void start() {
-        system = Settings.system(Settings.DEFAULT);
+        system = Settings.system(setting);
         broker = system.broker();
         ids = new ActorId[registered];
         var behavior = Messages.worker();

@@ -48,7 +48,7 @@ public final class BenchmarkReport {
         return switch (name) {
             case "smoke" -> new Profile(name, 1, 1, 1, TimeValue.milliseconds(200), 1, TimeValue.milliseconds(200),
                     new String[] {"10", "1000"}, 10_000);
-            case "quick" -> new Profile(name, 1, 3, 2, TimeValue.seconds(1), 3, TimeValue.seconds(1), allCounts, 100_000);
+            case "quick" -> new Profile(name, 1, 3, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1), allCounts, 100_000);
             case "full" -> new Profile(name, 3, 3, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), allCounts, 100_000);
             default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick or full");
         };
@@ -204,14 +204,19 @@ public final class BenchmarkReport {
     private static void charts(Results r, Memory memory, Profile p, Path out) throws IOException {
         Map<String, double[][]> latency = new LinkedHashMap<>();
         List<double[]> lat = new ArrayList<>();
+        List<double[]> latDefault = new ArrayList<>();
         List<double[]> mem = new ArrayList<>();
         for (String count : p.registered()) {
             double n = Double.parseDouble(count);
-            lat.add(new double[] {n, r.score("ScalabilityBenchmark.sendToRandomActor", "registered=" + count)});
+            lat.add(new double[] {n, r.score("ScalabilityBenchmark.sendToRandomActor", "registered=" + count,
+                    "setting=low-latency")});
+            latDefault.add(new double[] {n, r.score("ScalabilityBenchmark.sendToRandomActor", "registered=" + count,
+                    "setting=default")});
             Long bytes = memory.brokerWithActors().get(Integer.parseInt(count));
             mem.add(new double[] {n, bytes == null ? Double.NaN : bytes / n});
         }
-        latency.put("airssys-rt send latency (ns, default setting)", lat.toArray(double[][]::new));
+        latency.put("airssys-rt send latency (ns, low-latency setting)", lat.toArray(double[][]::new));
+        latency.put("airssys-rt send latency (ns, default setting)", latDefault.toArray(double[][]::new));
         latency.put("airssys-rt bytes per idle actor", mem.toArray(double[][]::new));
         Charts.lines(out.resolve("latency-vs-actors.png"), "Request-response latency and memory vs registered actors",
                 "registered actors", "ns per round trip / bytes per actor", latency, true);
