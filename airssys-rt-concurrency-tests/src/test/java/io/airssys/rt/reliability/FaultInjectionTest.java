@@ -1,0 +1,208 @@
+package io.airssys.rt.reliability;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.Priority;
+import io.airssys.rt.actor.ActorSystem;
+import io.airssys.rt.actor.Behaviors;
+import io.airssys.rt.broker.BrokerMetrics;
+import io.airssys.rt.broker.InMemoryMessageBroker;
+import io.airssys.rt.broker.InvalidTopicException;
+import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.RoutingKey;
+import io.airssys.rt.broker.SendError;
+import io.airssys.rt.broker.SendException;
+import io.airssys.rt.mailbox.Mailbox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Faults and abuse: handlers that block, run slowly or never return, actors that stop in the
+ * middle of a request stream, timeouts under load, huge messages, and every public method
+ * called after close. Each ends in a typed error or a result, never a hang, and the broker
+ * keeps working.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class FaultInjectionTest {
+
+    record Work(int n) implements Message<Integer> {
+    }
+
+    record Hang(CountDownLatch never) implements Message<Integer> {
+    }
+
+    record Blob(byte[] bytes) implements Message<Integer> {
+    }
+
+    record Note() implements Message<Void> {
+    }
+
+    @Test
+    void aHandlerThatNeverReturnsIsTimedOutAndCloseCompletesIt() {
+        try (ActorSystem system = ActorSystem.builder().virtualThreads().build()) {
+            MessageBroker broker = system.broker();
+            ActorId stuck = system.spawn(Behaviors.receive()
+                    .on(Hang.class, h -> {
+                        h.never().await();
+                        return 0;
+                    })
+                    .on(Work.class, Work::n).build());
+            ActorId healthy = system.spawn(Behaviors.receive().on(Work.class, Work::n).build());
+            CountDownLatch never = new CountDownLatch(1);
+            CompletableFuture<Integer> hung = broker.send(stuck, new Hang(never));
+            CompletableFuture<Integer> behind = broker.send(stuck, new Work(1), Duration.ofMillis(50));
+            await().atMost(Duration.ofSeconds(10)).until(behind::isDone);
+            assertThat(((SendException) behind.exceptionNow()).error()).isEqualTo(SendError.TIMEOUT);
+            assertThat(broker.send(healthy, new Work(7)).join()).isEqualTo(7); // others unaffected
+            broker.close();
+            assertThat(hung).isCompletedExceptionally();
+            assertThat(((SendException) hung.exceptionNow()).error()).isEqualTo(SendError.ACTOR_STOPPED);
+            never.countDown();
+        }
+    }
+
+    @Test
+    void timeoutsUnderLoadSkipTimedOutMessagesAndEveryFutureCompletes() throws Exception {
+        AtomicInteger processed = new AtomicInteger();
+        AtomicInteger startedAfterTimeout = new AtomicInteger();
+        java.util.Map<Integer, CompletableFuture<Integer>> byN = new java.util.concurrent.ConcurrentHashMap<>();
+        try (ActorSystem system = ActorSystem.builder().threads(2).build()) {
+            MessageBroker broker = system.broker();
+            ActorId slow = system.spawn(Behaviors.receive().on(Work.class, w -> {
+                CompletableFuture<Integer> mine = byN.get(w.n());
+                if (mine != null && mine.isDone()) {
+                    startedAfterTimeout.incrementAndGet(); // the mailbox should have skipped it
+                }
+                long until = System.nanoTime() + 20_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                processed.incrementAndGet();
+                return w.n();
+            }).build());
+            List<CompletableFuture<Integer>> replies = new ArrayList<>();
+            for (int i = 0; i < ReliabilityProfile.scaled(5_000); i++) {
+                CompletableFuture<Integer> f = broker.send(slow, new Work(i), Duration.ofMillis(5));
+                byN.put(i, f);
+                replies.add(f);
+            }
+            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).exceptionally(t -> null)
+                    .get(1, TimeUnit.MINUTES);
+            long ok = replies.stream().filter(f -> !f.isCompletedExceptionally()).count();
+            long timedOut = replies.stream().filter(CompletableFuture::isCompletedExceptionally)
+                    .peek(f -> assertThat(((SendException) f.exceptionNow()).error()).isEqualTo(SendError.TIMEOUT))
+                    .count();
+            assertThat(ok + timedOut).isEqualTo(replies.size());
+            assertThat(timedOut).isPositive();
+            await().atMost(Duration.ofSeconds(30)).until(() -> broker.metrics().inFlight() == 0);
+            assertThat((long) processed.get()).isGreaterThanOrEqualTo(ok);
+            // a message whose timeout fired before it started is skipped; the only exception is a
+            // timeout firing in the instructions between the mailbox's check and the handler's
+            assertThat(startedAfterTimeout.get()).isLessThanOrEqualTo(3);
+            assertThat(broker.deadLetters().countsByReason().get(io.airssys.rt.deadletter.DeadLetterReason.TIMED_OUT))
+                    .isPositive();
+            BrokerMetrics m = broker.metrics();
+            assertThat(m.totalSent()).isEqualTo(m.totalDelivered() + m.totalFailed());
+        }
+    }
+
+    @Test
+    void anActorThatStopsInTheMiddleOfAStreamFailsTheRestWithActorStopped() {
+        try (ActorSystem system = ActorSystem.create()) {
+            MessageBroker broker = system.broker();
+            ActorId quitter = system.spawn(Behaviors.receive().on(Work.class, (ctx, w) -> {
+                if (w.n() == 10) {
+                    ctx.stop();
+                }
+                return w.n();
+            }).build());
+            List<CompletableFuture<Integer>> replies = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                replies.add(broker.send(quitter, new Work(i)));
+            }
+            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).exceptionally(t -> null).join();
+            for (int i = 0; i < 100; i++) {
+                CompletableFuture<Integer> f = replies.get(i);
+                if (i <= 10) {
+                    assertThat(f.join()).isEqualTo(i);
+                } else {
+                    assertThat(((SendException) f.exceptionNow()).error())
+                            .isIn(SendError.ACTOR_STOPPED, SendError.ACTOR_NOT_FOUND);
+                }
+            }
+            assertThat(broker.isRegistered(quitter)).isFalse();
+        }
+    }
+
+    @Test
+    void hugeMessagesTravelByReference() {
+        try (ActorSystem system = ActorSystem.create()) {
+            byte[] payload = new byte[16 << 20];
+            ActorId id = system.spawn(Behaviors.receive().on(Blob.class, b -> b.bytes() == payload ? 1 : 0).build());
+            assertThat(system.broker().send(id, new Blob(payload)).join()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void everyPublicMethodAfterCloseFailsWithATypedErrorAndQueriesStillAnswer() {
+        InMemoryMessageBroker broker = new InMemoryMessageBroker();
+        ActorId id = ActorId.of(1);
+        broker.register(id, Mailbox.unbounded());
+        broker.close();
+        assertThatThrownBy(() -> broker.register(ActorId.of(2), Mailbox.unbounded()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> broker.unregister(id)).hasMessageContaining("NOT_FOUND").hasMessageContaining("closed");
+        assertThatThrownBy(() -> broker.subscribe(id, "a.b")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> broker.trySend(id, new Note()))
+                .isInstanceOfSatisfying(SendException.class, e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_STOPPED));
+        assertThat(((SendException) broker.send(id, new Work(1)).exceptionNow()).error()).isEqualTo(SendError.ACTOR_STOPPED);
+        assertThat(((SendException) broker.sendWithPriority(id, new Work(1), Priority.HIGH).exceptionNow()).error())
+                .isEqualTo(SendError.ACTOR_STOPPED);
+        assertThat(broker.sendWithRouting(RoutingKey.of("a.b"), new Work(1))).isCompletedExceptionally();
+        assertThat(broker.broadcast(new Work(1))).isCompletedExceptionally();
+        assertThat(broker.publish("a.b", new Work(1))).isCompletedExceptionally();
+        assertThat(broker.isRegistered(id)).isFalse();
+        assertThat(broker.registeredCount()).isZero();
+        assertThat(broker.actorIds()).isEmpty();
+        assertThat(broker.subscriptions(id)).isEmpty();
+        assertThat(broker.unsubscribe(id, "a.b")).isFalse();
+        BrokerMetrics m = broker.metrics();
+        assertThat(m.totalSent()).isEqualTo(m.totalDelivered() + m.totalFailed());
+        broker.close();
+    }
+
+    @Test
+    void malformedArgumentsNeverCorruptTheBroker() {
+        try (ActorSystem system = ActorSystem.create()) {
+            MessageBroker broker = system.broker();
+            ActorId id = system.spawn(Behaviors.receive().on(Work.class, Work::n).build());
+            assertThatThrownBy(() -> broker.subscribe(id, "")).isInstanceOf(InvalidTopicException.class);
+            assertThatThrownBy(() -> broker.subscribe(id, "a.>.b")).isInstanceOf(InvalidTopicException.class);
+            assertThatThrownBy(() -> broker.publish("a b", new Work(1))).isInstanceOf(InvalidTopicException.class);
+            assertThatThrownBy(() -> broker.unsubscribe(id, null)).isInstanceOf(InvalidTopicException.class);
+            assertThatThrownBy(() -> broker.sendWithPriority(id, new Work(1), null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("priority");
+            assertThatThrownBy(() -> broker.send(id, new Work(1), Duration.ofNanos(-5)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> broker.addListener(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> InMemoryMessageBroker.builder().joinSpin(Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("joinSpin");
+            assertThatThrownBy(() -> ActorSystem.builder().spinningDispatcher(Duration.ofNanos(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(broker.send(id, new Work(5)).join()).isEqualTo(5);
+            assertThat(broker.metrics().registeredActors()).isEqualTo(1);
+        }
+    }
+}
