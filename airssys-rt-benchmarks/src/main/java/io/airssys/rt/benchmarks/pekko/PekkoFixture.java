@@ -153,6 +153,20 @@ public final class PekkoFixture implements AutoCloseable {
         return new TypedTarget(ref.join(), typedSystem);
     }
 
+    /**
+     * Spawns {@code n} workers.
+     *
+     * @param n how many
+     * @return their handles
+     */
+    public Target[] spawn(int n) {
+        Target[] targets = new Target[n];
+        for (int i = 0; i < n; i++) {
+            targets[i] = spawn();
+        }
+        return targets;
+    }
+
     @Override
     public void close() {
         try {

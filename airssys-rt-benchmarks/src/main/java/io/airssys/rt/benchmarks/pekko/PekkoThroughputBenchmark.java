@@ -37,10 +37,7 @@ public class PekkoThroughputBenchmark {
     @Setup(Level.Trial)
     public void start() {
         pekko = new PekkoFixture(setting);
-        targets = new PekkoFixture.Target[actors];
-        for (int i = 0; i < actors; i++) {
-            targets[i] = pekko.spawn();
-        }
+        targets = pekko.spawn(actors);
     }
 
     /** Stops Pekko. */

@@ -1,21 +1,18 @@
 package io.airssys.rt.internal.delivery;
 
 import io.airssys.rt.Priority;
-import org.jetbrains.kotlinx.lincheck.LinChecker;
-import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.annotations.Param;
-import org.jetbrains.kotlinx.lincheck.paramgen.LongGen;
-import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.LongGen;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck: the routing table's register, unregister, lookup and send (lookup, then enqueue
  * into the mailbox found, which a concurrent unregister may have closed) are linearizable:
- * every concurrent history equals some sequential one, checked in Lincheck's stress mode.
- *
- * <p>Lincheck's model-checking mode is not used: with Lincheck 2.39 on JDK 25 it reports a
- * false hang whenever one thread parks on a {@code ReentrantLock} the other holds (it cannot
- * switch to the owner), which every registration race does.
+ * every concurrent history equals some sequential one. Checked by model checking
+ * (systematic interleavings) and by stress.
  *
  * <p>The table is tested directly rather than through {@code InMemoryMessageBroker} because
  * Lincheck cannot snapshot records, which the broker's other parts use. {@code size()} is
@@ -78,9 +75,16 @@ public class RoutingLinearizabilityTest {
     }
 
     @Test
+    void modelChecking() {
+        new ModelCheckingOptions()
+                .iterations(io.airssys.rt.reliability.ReliabilityProfile.scaled(15))
+                .invocationsPerIteration(500).check(getClass());
+    }
+
+    @Test
     void stress() {
-        LinChecker.check(getClass(), new StressOptions()
-                .iterations(io.airssys.rt.reliability.ReliabilityProfile.scaled(50))
-                .invocationsPerIteration(2_000));
+        new StressOptions()
+                .iterations(io.airssys.rt.reliability.ReliabilityProfile.scaled(30))
+                .invocationsPerIteration(1_000).check(getClass());
     }
 }
