@@ -99,9 +99,12 @@ public abstract sealed class Mailbox<P> permits MpscMailbox {
     }
 
     /**
-     * Returns the number of messages waiting (a moment's estimate while others send).
+     * Returns the number of messages waiting (a moment's estimate while others send). A bounded
+     * mailbox counts exactly: messages enqueued and not yet processed. An unbounded one gives
+     * processed messages back in batches, so while its actor is running the count may include
+     * up to 64 messages already processed.
      *
-     * @return messages enqueued and not yet taken by the actor
+     * @return messages enqueued and not yet processed
      */
     public abstract int size();
 
