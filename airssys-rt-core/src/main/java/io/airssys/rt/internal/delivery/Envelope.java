@@ -102,15 +102,6 @@ public final class Envelope extends CompletableFuture<Object> {
         return PRIORITIES[priority];
     }
 
-    /**
-     * Returns whether nobody waits for the result.
-     *
-     * @return {@code true} for a try-send
-     */
-    public boolean isOneWay() {
-        return oneWay;
-    }
-
     @Override
     public Object join() {
         JoinSpin.awaitBriefly(this, spinMicros);

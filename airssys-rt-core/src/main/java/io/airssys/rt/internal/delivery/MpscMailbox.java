@@ -1003,15 +1003,6 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         return new DeadLetter.ToActor(ActorId.of(id));
     }
 
-    /**
-     * Returns whether the mailbox finished closing: queue failed and postStop done.
-     *
-     * @return {@code true} once terminated
-     */
-    public boolean isTerminated() {
-        return ((int) STATUS.getVolatile(this) & TERMINATED) != 0;
-    }
-
     // ------------------------------------------------------------------ ActorContext
 
     @Override
