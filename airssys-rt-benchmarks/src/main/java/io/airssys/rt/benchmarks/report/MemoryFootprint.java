@@ -24,12 +24,7 @@ final class MemoryFootprint {
     static long usedAfterGc() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 6; i++) {
-            System.gc();
-            try {
-                Thread.sleep(30);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            System.gc(); // a full, synchronous collection with the default collector
             used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
         }
         return used;
