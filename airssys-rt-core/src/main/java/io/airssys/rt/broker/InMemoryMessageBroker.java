@@ -241,6 +241,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
     private void deliver(Envelope e, MpscMailbox<?> mb, ActorId actorId, Message<?> message, long timeoutNanos) {
         try {
             if (timeoutNanos > 0) {
+                e.deadlineAfter(timeoutNanos);
                 e.timeoutTask(scheduleTimeout(e, actorId, message, timeoutNanos));
             }
         } catch (IllegalStateException schedulerRejected) {
@@ -400,7 +401,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
         ReplyGather<R> gather = new ReplyGather<>(n, joinSpinMicros);
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            gather.envelope(i, targets.get(i).actorId().asLong(), message, Priority.NORMAL, now);
+            Envelope e = gather.envelope(i, targets.get(i).actorId().asLong(), message, Priority.NORMAL, now);
+            if (defaultTimeoutNanos > 0) {
+                e.deadlineAfter(defaultTimeoutNanos);
+            }
         }
         if (n > 0 && defaultTimeoutNanos > 0) {
             try {

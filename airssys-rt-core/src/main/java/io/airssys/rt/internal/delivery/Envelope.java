@@ -45,6 +45,11 @@ public final class Envelope extends CompletableFuture<Object> {
     final long sentNanos;
     /** Arrival order in the consumer's lanes; written by whoever moves it there. */
     int seq;
+    /**
+     * {@code System.nanoTime()} after which the message must not start, or 0 for none. Written
+     * by the sender before the enqueue that publishes the envelope.
+     */
+    long deadlineNanos;
     /** How long {@link #join()} and {@link #get()} spin before parking, in microseconds. */
     private final short spinMicros;
     /** The timeout task to cancel when the result arrives first, or {@code null}. */
@@ -119,6 +124,26 @@ public final class Envelope extends CompletableFuture<Object> {
             throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
         JoinSpin.awaitBriefly(this, (int) Math.min(spinMicros, unit.toMicros(timeout)));
         return super.get(timeout, unit);
+    }
+
+    /**
+     * Sets the deadline: the consumer skips (and fails with {@code TIMEOUT}) a message whose
+     * deadline has passed when it would start, even if the timer has not fired yet.
+     *
+     * @param timeoutNanos the timeout, counted from the send; positive
+     */
+    public void deadlineAfter(long timeoutNanos) {
+        long d = sentNanos + timeoutNanos;
+        this.deadlineNanos = d == 0 ? 1 : d;
+    }
+
+    /**
+     * Returns whether the deadline has passed.
+     *
+     * @return {@code true} if there is a deadline and it is over
+     */
+    boolean expired() {
+        return deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0;
     }
 
     /**

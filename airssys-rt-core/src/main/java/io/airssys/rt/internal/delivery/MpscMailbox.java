@@ -744,6 +744,12 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             admitWaiting();
         }
         Outcomes o = owner().outcomes();
+        if (!e.isDone() && e.expired()) {
+            // NOTE: the timer thread may lag behind a busy machine; checking the deadline here too
+            // keeps "never started after its deadline" true whatever the timer's delay.
+            e.fail(new SendException(SendError.TIMEOUT, ActorId.of(id), typeName(e.message),
+                    "its deadline passed before the actor could start it", null));
+        }
         if (e.isDone()) {
             e.retireSkipped(target(), o); // timed out or cancelled before it started: never processed late
             return;
