@@ -355,7 +355,9 @@ public final class InMemoryMessageBroker implements MessageBroker {
             listener.onPublish(topic, message, List.of());
             return CompletableFuture.completedFuture(List.of());
         }
-        listener.onPublish(topic, message, idsOf(targets));
+        if (listener != BrokerListener.NONE) {
+            listener.onPublish(topic, message, idsOf(targets)); // the id list is built only for a listener
+        }
         return gather(message, targets);
     }
 
@@ -401,7 +403,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         ReplyGather<R> gather = new ReplyGather<>(n, joinSpinMicros);
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            Envelope e = gather.envelope(i, targets.get(i).actorId().asLong(), message, Priority.NORMAL, now);
+            Envelope e = gather.envelope(i, targets.get(i).id(), message, Priority.NORMAL, now);
             if (defaultTimeoutNanos > 0) {
                 e.deadlineAfter(defaultTimeoutNanos);
             }

@@ -199,7 +199,9 @@ public interface MessageBroker extends AutoCloseable {
     boolean isRegistered(ActorId actorId);
 
     /**
-     * Returns the number of registered actors (spec: {@code registered_count}).
+     * Returns the number of registered actors (spec: {@code registered_count}): a snapshot for
+     * monitoring, which may lag a registration that a concurrent {@link #isRegistered} already
+     * sees.
      *
      * @return the count
      */

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -951,15 +950,5 @@ public abstract class MessageBrokerContract {
         }
         assertThat(probe.processed.get()).isEqualTo(threads * each);
         assertThat(probe.violation.get()).isNull();
-    }
-
-    /**
-     * Returns the cause of a {@link CompletionException}, or the throwable itself.
-     *
-     * @param t a throwable
-     * @return the cause that matters
-     */
-    protected static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 }
