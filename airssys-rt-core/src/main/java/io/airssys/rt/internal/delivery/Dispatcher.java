@@ -19,4 +19,15 @@ public record Dispatcher(Executor executor, int throughput) {
             throw new IllegalArgumentException("throughput must be at least 1, was " + throughput);
         }
     }
+
+    /**
+     * Submits a run that used up its {@link #throughput() budget} and still has messages. It
+     * must queue behind the runs already waiting, so that a flooded actor cannot keep a thread
+     * from the others.
+     *
+     * @param run the mailbox's run
+     */
+    public void resubmit(Runnable run) {
+        executor.execute(run);
+    }
 }

@@ -411,8 +411,16 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     private void submit() {
+        submit(false);
+    }
+
+    private void submit(boolean budgetUsed) {
         try {
-            dispatcher.executor().execute(this);
+            if (budgetUsed) {
+                dispatcher.resubmit(this);
+            } else {
+                dispatcher.executor().execute(this);
+            }
         } catch (RejectedExecutionException rex) {
             // We hold the role but the executor will never run us: stop the actor here so that no
             // queued message is left hanging.
@@ -518,7 +526,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private void finishRun() {
         flushReleases();
         if (hasLaneWork()) {
-            submit(); // budget used up: keep the role, go to the back of the executor's queue
+            submit(true); // budget used up: keep the role, go to the back of the executor's queue
             return;
         }
         STATUS.getAndBitwiseAnd(this, ~SCHEDULED);
