@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Maps actor ids to mailboxes: lock-free lookups, writes serialized by one lock, and the
- * registration order for broadcasts.
+ * Maps actor ids to mailboxes: lock-free lookups, writes serialized by one lock, and a
+ * snapshot of the registered mailboxes in registration order for broadcasts.
  *
  * <h2>Design</h2>
  * An open-addressing table with linear probing whose slots hold the mailboxes themselves; the
@@ -28,9 +28,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * array with plain stores and publishes it with one volatile store; readers still on the old
  * array see the state as of the rehash, which is a consistent earlier state.
  *
- * <p>Registration order is a doubly linked list through the mailboxes ({@code orderPrev},
- * {@code orderNext}). Unlinking a mailbox does not clear its own {@code orderNext}, so a
- * broadcast walking the list while actors leave still reaches every actor after it.
+ * <h2>Registration order and snapshots</h2>
+ * Registration order is a doubly linked list through the mailboxes ({@code orderPrev},
+ * {@code orderNext}), changed only under the lock. A removed mailbox keeps no link: a dead
+ * mailbox that something still references (a stale cache entry, a kept {@code ActorContext})
+ * must not keep the mailboxes registered after it alive, one chain per churn.
+ *
+ * <p>A writer changes a slot and the list in two steps, so a reader walking the list on its
+ * own could see an id through {@link #get} and then miss it in the list, or the reverse. The
+ * table therefore has one version word, a sequence lock: a writer makes it odd before its
+ * first change and even again after its last, all under {@link #lock}. {@link #snapshot()}
+ * reads an even version, walks the list, and re-reads the version after every link it
+ * follows; an unchanged version proves every link it read belongs to that one stable state,
+ * which is the state the snapshot returns. A changed version (a writer came by, perhaps
+ * unlinking the mailbox the walk stands on, whose links are now {@code null}) makes the walk
+ * start over; after {@link #OPTIMISTIC_WALKS} tries, or at once if a writer is active, the
+ * walk takes the lock. So a snapshot is linearizable with {@link #get}, {@link #insert} and
+ * {@link #remove}: a lookup's linearization point is its slot load, a write's is its slot
+ * store, which lies inside its odd window, and a snapshot's is any instant of the even window
+ * it read. {@link #size()} reads the count the same way. {@link #get} never reads the version:
+ * the lookup on every send's path costs what it did.
  */
 public final class RoutingTable {
 
@@ -42,6 +59,8 @@ public final class RoutingTable {
     public static final int TABLE_CLOSED = 2;
 
     private static final MpscMailbox<?> TOMBSTONE = new MpscMailbox<>(1);
+    /** Lock-free walks a snapshot tries before it takes the lock. */
+    private static final int OPTIMISTIC_WALKS = 2;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(MpscMailbox[].class);
     private static final int MIN_LENGTH = 16;
     /** Fibonacci hashing multiplier (2^64 / golden ratio): spreads sequential ids over the table. */
@@ -51,6 +70,8 @@ public final class RoutingTable {
     private final int minLength;
     private volatile MpscMailbox<?>[] slots;
     private volatile int count;
+    /** Sequence lock over the slots, the list and {@link #count}: odd while a writer changes them. */
+    private volatile long version;
     private int used; // live entries + tombstones in the current array; under lock
     private boolean closed; // under lock
     private volatile MpscMailbox<?> first;
@@ -129,21 +150,26 @@ public final class RoutingTable {
             }
             mailbox.bind(id);
             boolean fillsNull = t[free] == null;
-            // NOTE: keep at least half the slots null, so that every probe loop (here and in the
-            // lock-free get) ends at a null slot.
-            if (fillsNull && 2 * (used + 1) > t.length) {
-                t = rehash(count + 1);
-                placeFresh(t, mailbox);
-                used = count + 1;
-                slots = t; // volatile publish of a fully built array
-            } else {
-                if (fillsNull) {
-                    used++;
+            beginWrite();
+            try {
+                // NOTE: keep at least half the slots null, so that every probe loop (here and in
+                // the lock-free get) ends at a null slot.
+                if (fillsNull && 2 * (used + 1) > t.length) {
+                    t = rehash(count + 1);
+                    placeFresh(t, mailbox);
+                    used = count + 1;
+                    slots = t; // volatile publish of a fully built array
+                } else {
+                    if (fillsNull) {
+                        used++;
+                    }
+                    SLOTS.setRelease(t, free, mailbox); // publishes mailbox.id to lock-free readers
                 }
-                SLOTS.setRelease(t, free, mailbox); // publishes mailbox.id to lock-free readers
+                count = count + 1;
+                linkLast(mailbox);
+            } finally {
+                endWrite();
             }
-            count = count + 1;
-            linkLast(mailbox);
             return INSERTED;
         } finally {
             lock.unlock();
@@ -212,18 +238,41 @@ public final class RoutingTable {
                 if (expected != null && m != expected) {
                     return null;
                 }
-                SLOTS.setRelease(t, i, TOMBSTONE);
-                count = count - 1;
-                unlink(m);
-                // Clean tombstones up once they are half of what occupies the array.
-                if (used > 2 * count + MIN_LENGTH) {
-                    MpscMailbox<?>[] fresh = rehash(count);
-                    used = count;
-                    slots = fresh;
+                beginWrite();
+                try {
+                    SLOTS.setRelease(t, i, TOMBSTONE);
+                    count = count - 1;
+                    unlink(m);
+                    // Clean tombstones up once they are half of what occupies the array.
+                    if (used > 2 * count + MIN_LENGTH) {
+                        MpscMailbox<?>[] fresh = rehash(count);
+                        used = count;
+                        slots = fresh;
+                    }
+                } finally {
+                    endWrite();
                 }
                 return m;
             }
         }
+    }
+
+    /**
+     * Opens a write: the version turns odd before the first change a reader could see. Under
+     * the lock.
+     */
+    private void beginWrite() {
+        // NOTE: a volatile store, and every change that follows is a volatile or release store
+        // (slot, array, count, orderNext, first), so a snapshot that reads any of the changes
+        // then reads this odd version or a later one and starts over. Covered by
+        // RoutingLinearizabilityTest (ids, size) and RoutingTableTest
+        // (getAndTheRegistrationOrderAgree..., snapshotsUnderChurn...).
+        version = version + 1;
+    }
+
+    /** Closes a write: the version turns even after the last change. Under the lock. */
+    private void endWrite() {
+        version = version + 1; // volatile: orders every change of this write before it
     }
 
     private void linkLast(MpscMailbox<?> m) {
@@ -250,7 +299,11 @@ public final class RoutingTable {
         } else {
             next.orderPrev = prev;
         }
-        // m.orderNext stays: a broadcast standing on m still reaches the rest of the list.
+        // NOTE: m keeps no link (issue 8, 12(a)): a kept dead mailbox must not retain the
+        // mailboxes registered after it. A snapshot standing on m reads null here, then a
+        // changed version, and starts over (see snapshot). Covered by RoutingTableTest
+        // (oneKeptRemovedMailboxDoesNotRetainTheOnesRemovedAfterIt, snapshotsUnderChurn...).
+        m.orderNext = null;
         m.orderPrev = null;
     }
 
@@ -263,15 +316,21 @@ public final class RoutingTable {
         lock.lock();
         try {
             closed = true;
-            List<MpscMailbox<?>> all = new ArrayList<>(count);
-            for (MpscMailbox<?> m = first; m != null; m = m.orderNext) {
-                all.add(m);
+            List<MpscMailbox<?>> all = walkLocked();
+            beginWrite();
+            try {
+                slots = new MpscMailbox<?>[MIN_LENGTH];
+                used = 0;
+                count = 0;
+                first = null;
+                last = null;
+                for (MpscMailbox<?> m : all) {
+                    m.orderNext = null; // removed mailboxes keep no links, as in unlink
+                    m.orderPrev = null;
+                }
+            } finally {
+                endWrite();
             }
-            slots = new MpscMailbox<?>[MIN_LENGTH];
-            used = 0;
-            count = 0;
-            first = null;
-            last = null;
             return all;
         } finally {
             lock.unlock();
@@ -279,16 +338,95 @@ public final class RoutingTable {
     }
 
     /**
-     * Returns the number of registered mailboxes.
+     * Returns the registered mailboxes in registration order, oldest first: the state at one
+     * instant between the call and its return, linearizable with {@link #get}, {@link #insert}
+     * and {@link #remove}. A mailbox {@link #get} returned before this call is in the list
+     * unless it was removed since; a mailbox in the list is returned by a later {@link #get}
+     * unless it was removed since. Lock-free unless a writer comes by during the walk; then it
+     * waits for the lock (see the class comment).
+     *
+     * <p>Use it for every view of "all registered actors" (listing, broadcast): walking the
+     * order links without it is not consistent with {@link #get}.
+     *
+     * @return a new mutable list that the caller owns
+     */
+    public List<MpscMailbox<?>> snapshot() {
+        List<MpscMailbox<?>> out = new ArrayList<>(Math.max(4, count));
+        for (int attempt = 0; attempt < OPTIMISTIC_WALKS; attempt++) {
+            long v = version;
+            if ((v & 1) != 0) {
+                break; // a writer holds the lock: wait on it rather than spin
+            }
+            if (walkAt(v, out)) {
+                return out;
+            }
+            out.clear();
+        }
+        lock.lock();
+        try {
+            return walkLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Walks the list without the lock; fails as soon as the version is no longer {@code v}.
+     * Every link read is followed by a version read before it is used, so within one stable
+     * (acyclic, finite) state the walk ends, and it never adds a mailbox of another state.
+     */
+    private boolean walkAt(long v, List<MpscMailbox<?>> out) {
+        MpscMailbox<?> m = first;
+        while (true) {
+            if (version != v) {
+                return false;
+            }
+            if (m == null) {
+                return true;
+            }
+            out.add(m);
+            m = m.orderNext;
+        }
+    }
+
+    private List<MpscMailbox<?>> walkLocked() {
+        List<MpscMailbox<?>> all = new ArrayList<>(Math.max(4, count));
+        for (MpscMailbox<?> m = first; m != null; m = m.orderNext) {
+            all.add(m);
+        }
+        return all;
+    }
+
+    /**
+     * Returns the number of registered mailboxes, linearizable with {@link #get},
+     * {@link #insert}, {@link #remove} and {@link #snapshot}: once {@link #get} found a new
+     * registration, this count includes it, and it equals the size of a snapshot taken with no
+     * write in between. The count is read under the version like a snapshot; if a writer is
+     * active it waits for the lock. Like any count, it may be stale by the time the caller
+     * uses it.
      *
      * @return the count
      */
     public int size() {
-        return count;
+        long v = version;
+        int c = count;
+        if ((v & 1) == 0 && version == v) {
+            return c;
+        }
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Returns the first mailbox in registration order; follow {@link #next}.
+     *
+     * <p>Not consistent with {@link #get}, and a walk standing on a mailbox removed meanwhile
+     * stops there (removed mailboxes keep no links). Kept only until the broker calls
+     * {@link #snapshot()}; use that.
      *
      * @return the oldest registered mailbox, or {@code null}
      */
@@ -297,7 +435,8 @@ public final class RoutingTable {
     }
 
     /**
-     * Returns the mailbox registered after {@code m} (which may itself have left since).
+     * Returns the mailbox registered after {@code m}, or {@code null} if {@code m} was removed.
+     * Kept only until the broker calls {@link #snapshot()}; see {@link #first()}.
      *
      * @param m a mailbox from this table
      * @return the next one, or {@code null}

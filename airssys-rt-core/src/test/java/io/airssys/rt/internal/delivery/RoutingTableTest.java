@@ -3,10 +3,13 @@ package io.airssys.rt.internal.delivery;
 import io.airssys.rt.mailbox.Mailbox;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +21,13 @@ class RoutingTableTest {
     }
 
     private static List<Long> order(RoutingTable t) {
+        return registeredIds(t);
+    }
+
+    /** The registered ids in registration order, as the broker's actorIds() and broadcast list them. */
+    private static List<Long> registeredIds(RoutingTable t) {
         List<Long> ids = new ArrayList<>();
-        for (MpscMailbox<?> m = t.first(); m != null; m = RoutingTable.next(m)) {
+        for (MpscMailbox<?> m : t.snapshot()) {
             ids.add(m.id);
         }
         return ids;
@@ -112,21 +120,177 @@ class RoutingTableTest {
     }
 
     @Test
-    void aWalkStandingOnARemovedMailboxStillReachesTheRest() {
-        RoutingTable t = new RoutingTable(4);
-        for (long id = 1; id <= 4; id++) {
-            t.insert(id, mailbox());
+    void snapshotsUnderChurnKeepEveryStableEntryInOrder() throws Exception {
+        // Stable entries alternate with churned ones in registration order, so a lock-free walk
+        // often stands on a mailbox that a writer unlinks (and whose links it clears) meanwhile:
+        // the snapshot must still list every stable entry, in order, and only registered ones.
+        RoutingTable t = new RoutingTable(0);
+        int stable = 64;
+        List<Long> stableIds = new ArrayList<>();
+        for (long i = 0; i < stable; i++) {
+            t.insert(i, mailbox());
+            stableIds.add(i);
+            t.insert(1_000 + i, mailbox()); // churned below
         }
-        MpscMailbox<?> second = RoutingTable.next(t.first());
-        t.remove(2);
-        t.remove(3);
-        List<Long> rest = new ArrayList<>();
-        for (MpscMailbox<?> m = RoutingTable.next(second); m != null; m = RoutingTable.next(m)) {
-            if (t.contains(m)) {
-                rest.add(m.id);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<String> failure = new AtomicReference<>();
+        AtomicInteger snapshots = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            for (int round = 0; round < 200_000 && failure.get() == null && System.nanoTime() < deadline; round++) {
+                long id = 1_000 + ThreadLocalRandom.current().nextInt(2 * stable);
+                if (t.remove(id) == null) {
+                    t.insert(id, mailbox());
+                }
+            }
+            stop.set(true);
+        });
+        Thread reader = new Thread(() -> {
+            while (!stop.get() && System.nanoTime() < deadline) {
+                List<MpscMailbox<?>> snap = t.snapshot();
+                List<Long> seenStable = new ArrayList<>();
+                for (MpscMailbox<?> m : snap) {
+                    if (m.id < stable) {
+                        seenStable.add(m.id);
+                    } else if (m.id < 1_000 || m.isClosed()) {
+                        failure.compareAndSet(null, "unexpected entry " + m);
+                    }
+                }
+                if (!seenStable.equals(stableIds)) {
+                    failure.compareAndSet(null, "stable entries " + seenStable);
+                }
+                snapshots.incrementAndGet();
+            }
+        });
+        writer.start();
+        reader.start();
+        writer.join(60_000);
+        reader.join(60_000);
+        assertThat(writer.isAlive() || reader.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(snapshots.get()).isPositive();
+        assertThat(t.snapshot()).hasSize(t.size());
+    }
+
+    @Test
+    void aRemovedMailboxKeepsNoLinkToAnother() {
+        // issue 8, item 12(a): a removed mailbox kept its orderNext, chaining the dead to each other
+        RoutingTable t = new RoutingTable(4);
+        MpscMailbox<?>[] boxes = new MpscMailbox<?>[5];
+        for (int i = 1; i <= 4; i++) {
+            boxes[i] = mailbox();
+            t.insert(i, boxes[i]);
+        }
+        t.remove(2); // middle
+        t.remove(1); // first
+        t.remove(4); // last
+        for (int i : new int[] {1, 2, 4}) {
+            assertThat(boxes[i].orderNext).as("orderNext of removed %d", i).isNull();
+            assertThat(boxes[i].orderPrev).as("orderPrev of removed %d", i).isNull();
+        }
+        t.closeAndClear(); // removes 3, the last one
+        assertThat(boxes[3].orderNext).isNull();
+        assertThat(boxes[3].orderPrev).isNull();
+    }
+
+    @Test
+    void oneKeptRemovedMailboxDoesNotRetainTheOnesRemovedAfterIt() throws InterruptedException {
+        // issue 8, item 12(a): each registration overlaps the next, as under churn; the test keeps
+        // the first removed mailbox (as a stale cache entry or a kept ActorContext would) and
+        // checks that every later removed mailbox can still be collected.
+        RoutingTable t = new RoutingTable(0);
+        int rounds = 2_000;
+        MpscMailbox<?> kept = mailbox();
+        t.insert(0, kept);
+        List<WeakReference<MpscMailbox<?>>> removed = new ArrayList<>(rounds);
+        for (long id = 1; id <= rounds; id++) {
+            MpscMailbox<?> m = mailbox();
+            t.insert(id, m);
+            MpscMailbox<?> gone = t.remove(id - 1);
+            if (gone != kept) {
+                removed.add(new WeakReference<>(gone));
             }
         }
-        assertThat(rest).containsExactly(4L);
+        assertThat(t.size()).isEqualTo(1);
+        long cleared = 0;
+        for (int attempt = 0; attempt < 50 && cleared < removed.size(); attempt++) {
+            System.gc();
+            Thread.sleep(10);
+            cleared = removed.stream().filter(r -> r.get() == null).count();
+        }
+        assertThat(cleared).as("removed mailboxes collected while the first one is kept").isEqualTo(removed.size());
+        assertThat(kept.id).isZero(); // keeps `kept` reachable until here
+    }
+
+    @Test
+    void getAndTheRegistrationOrderAgreeWhileAWriterInsertsAndRemoves() throws Exception {
+        // issue 8, item 14: the slot was published before the order link and tombstoned before
+        // the unlink, so a reader could see an id through get and then miss it in the order
+        // (or the reverse). The writer inserts id k, waits until the reader saw it, removes it,
+        // waits until the reader saw it gone; the reader checks the order right after each get.
+        RoutingTable t = new RoutingTable(0);
+        int rounds = 20_000;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        AtomicLong seenIn = new AtomicLong(-1);
+        AtomicLong seenOut = new AtomicLong(-1);
+        AtomicInteger missing = new AtomicInteger();
+        AtomicInteger lingering = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            for (long k = 0; k < rounds; k++) {
+                t.insert(k, mailbox());
+                if (!awaitValue(seenIn, k, deadline)) {
+                    return;
+                }
+                t.remove(k);
+                if (!awaitValue(seenOut, k, deadline)) {
+                    return;
+                }
+            }
+        });
+        Thread reader = new Thread(() -> {
+            for (long k = 0; k < rounds; k++) {
+                while (t.get(k) == null) {
+                    if (System.nanoTime() > deadline) {
+                        return;
+                    }
+                    Thread.onSpinWait();
+                }
+                if (!registeredIds(t).contains(k)) {
+                    missing.incrementAndGet();
+                }
+                seenIn.set(k);
+                while (t.get(k) != null) {
+                    if (System.nanoTime() > deadline) {
+                        return;
+                    }
+                    Thread.onSpinWait();
+                }
+                if (registeredIds(t).contains(k)) {
+                    lingering.incrementAndGet();
+                }
+                seenOut.set(k);
+                completed.incrementAndGet();
+            }
+        });
+        writer.start();
+        reader.start();
+        writer.join(60_000);
+        reader.join(60_000);
+        assertThat(writer.isAlive() || reader.isAlive()).isFalse();
+        assertThat(completed.get()).isPositive();
+        assertThat(missing.get()).as("ids seen by get, then missing from the order").isZero();
+        assertThat(lingering.get()).as("ids gone from get, then still in the order").isZero();
+    }
+
+    private static boolean awaitValue(AtomicLong cell, long value, long deadline) {
+        while (cell.get() != value) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        return true;
     }
 
     @Test
