@@ -8,16 +8,22 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Lincheck: the routing table's register, unregister, lookup and send (lookup, then enqueue
- * into the mailbox found, which a concurrent unregister may have closed) are linearizable:
- * every concurrent history equals some sequential one. Checked by model checking
+ * Lincheck: the routing table's register, unregister, lookup, listing, count and send
+ * (lookup, then enqueue into the mailbox found, which a concurrent unregister may have
+ * closed) are linearizable: every concurrent history equals some sequential one. Checked by model checking
  * (systematic interleavings) and by stress.
  *
+ * <p>The listing ({@code ids}: the registered ids in registration order, as {@code actorIds()}
+ * and broadcast see them) and {@code size} are in the model too: both must agree with every
+ * lookup (issue 8, item 14: a walk of the order links saw an id a lookup had not, and the
+ * reverse; this test found it in both modes before {@code RoutingTable.snapshot()}).
+ *
  * <p>The table is tested directly rather than through {@code InMemoryMessageBroker} because
- * Lincheck cannot snapshot records, which the broker's other parts use. {@code size()} is
- * left out on purpose: it is a counter read apart from the slots, so it may lag a concurrent
- * registration that a lookup already sees (documented as a snapshot).
+ * Lincheck cannot snapshot records, which the broker's other parts use.
  */
 @Param(name = "id", gen = LongGen.class, conf = "1:3")
 public class RoutingLinearizabilityTest {
@@ -72,6 +78,30 @@ public class RoutingLinearizabilityTest {
     public boolean send(@Param(name = "id") long id) {
         MpscMailbox<?> mb = table.get(id);
         return mb != null && mb.offer(Envelope.oneWay("m", Priority.NORMAL), true) == MpscMailbox.ACCEPTED;
+    }
+
+    /**
+     * Lists the registered ids in registration order, as {@code actorIds()} and broadcast do.
+     *
+     * @return the ids, oldest registration first
+     */
+    @Operation
+    public List<Long> ids() {
+        List<Long> ids = new ArrayList<>();
+        for (MpscMailbox<?> m : table.snapshot()) {
+            ids.add(m.id);
+        }
+        return ids;
+    }
+
+    /**
+     * Counts the registered mailboxes.
+     *
+     * @return the count
+     */
+    @Operation
+    public int size() {
+        return table.size();
     }
 
     @Test
