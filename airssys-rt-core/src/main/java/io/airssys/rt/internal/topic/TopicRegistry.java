@@ -103,7 +103,9 @@ public final class TopicRegistry<T> {
      *
      * @param actorId    the actor
      * @param pattern    a valid pattern
-     * @param subscriber looks the actor's subscriber up, {@code null} if not registered
+     * @param subscriber looks the actor's subscriber up, {@code null} if not registered; returns
+     *                   the same object for as long as the actor stays registered (another object
+     *                   means the id was reused, see the class comment)
      * @return what happened
      */
     public Outcome subscribe(long actorId, String pattern, LongFunction<T> subscriber) {
