@@ -1,4 +1,5 @@
 /**
- * Internal: topic subscriptions and their subject-tree matching. Not exported.
+ * Internal: topic subscriptions, their subject-tree matching and the bounded match cache.
+ * Not exported.
  */
 package io.airssys.rt.internal.topic;
