@@ -7,6 +7,8 @@ import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.SendException;
+import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.mailbox.Mailbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,9 +16,14 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Bounded soak tests: the heap does not grow over 1,000,000 register/unregister cycles or
  * 10,000,000 messages (ten times more with {@code -Dairssys.reliability.profile=soak}), every
- * message is processed exactly once, and the counters balance.
+ * message is processed exactly once, and the broker's counters equal the test's own count of
+ * what happened to each message, also when the system closes under load.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SoakTest {
@@ -128,40 +136,140 @@ class SoakTest {
         }
     }
 
+    record Slow(int n) implements Message<String> {
+    }
+
+    record Note(int n) implements Message<Void> {
+    }
+
+    /**
+     * Closes the system while two producers are sending, at a different point each round, and
+     * checks the broker's counters against the test's own ledger rather than against each other
+     * ({@code sent == delivered + failed + inFlight()} holds by the definition of
+     * {@code inFlight()}, so it cannot fail). The ledger has one slot per message: how many
+     * times its handler ran, whether its trySend was refused, how many times it was
+     * dead-lettered, and how its future ended. Once everything has settled (bounded wait):
+     * every future is complete; each request answered ok ran exactly once and was not
+     * dead-lettered; each message that never ran was dead-lettered exactly once; no message was
+     * dead-lettered twice; and the broker's sent, delivered and failed equal the ledger's counts.
+     */
     @Test
-    void everyFutureCompletesWhenTheBrokerClosesUnderLoadAndNoThreadIsLeft() throws Exception {
-        record Slow() implements Message<String> {
-        }
-        List<CompletableFuture<String>> all = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int round = 0; round < ReliabilityProfile.scaled(5); round++) {
+    void closingUnderLoadAccountsForEveryMessageAgainstAnIndependentLedger() throws Exception {
+        int producers = 2;
+        int perProducer = 20_000; // even i: send (a future), odd i: trySend (one-way)
+        int perRound = producers * perProducer;
+        int rounds = ReliabilityProfile.scaled(5);
+        for (int round = 0; round < rounds; round++) {
+            AtomicIntegerArray ran = new AtomicIntegerArray(perRound);
+            AtomicIntegerArray refused = new AtomicIntegerArray(perRound);
+            AtomicIntegerArray deadLettered = new AtomicIntegerArray(perRound);
+            Map<DeadLetterReason, LongAdder> reasons = new ConcurrentHashMap<>();
+            CompletableFuture<?>[] futures = new CompletableFuture<?>[perRound];
+            AtomicInteger progress = new AtomicInteger();
+
             ActorSystem system = ActorSystem.builder().threads(2).build();
             MessageBroker broker = system.broker();
+            broker.deadLetters().listen(letter -> {
+                int n = switch (letter.message()) {
+                    case Slow slow -> slow.n();
+                    case Note note -> note.n();
+                    default -> throw new AssertionError("not a message of this test: " + letter);
+                };
+                deadLettered.incrementAndGet(n);
+                reasons.computeIfAbsent(letter.reason(), r -> new LongAdder()).increment();
+            });
             List<ActorId> ids = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                ids.add(system.spawn(Behaviors.receive().on(Slow.class, s -> {
-                    Thread.onSpinWait();
-                    return "ok";
-                }).build()));
+                ids.add(system.spawn(Behaviors.receive()
+                        .on(Slow.class, slow -> {
+                            ran.incrementAndGet(slow.n());
+                            Thread.onSpinWait();
+                            return "ok";
+                        })
+                        .onTell(Note.class, note -> ran.incrementAndGet(note.n()))
+                        .build()));
             }
-            List<Thread> producers = new ArrayList<>();
-            for (int p = 0; p < 2; p++) {
-                producers.add(Thread.ofPlatform().start(() -> {
-                    for (int i = 0; i < 20_000; i++) {
-                        all.add(broker.send(ids.get(i % ids.size()), new Slow()));
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int first = p * perProducer;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        int n = first + i;
+                        ActorId target = ids.get(i % ids.size());
+                        if ((n & 1) == 0) {
+                            futures[n] = broker.send(target, new Slow(n));
+                        } else {
+                            try {
+                                broker.trySend(target, new Note(n));
+                            } catch (SendException e) {
+                                refused.incrementAndGet(n);
+                            }
+                        }
+                        progress.incrementAndGet();
                     }
                 }));
             }
-            Thread.onSpinWait();
-            system.close(); // while the producers are still sending
-            for (Thread t : producers) {
-                t.join();
+            int closeAt = perRound * (round % 4 + 1) / 5; // a fifth, two fifths, ... of the way
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (progress.get() < closeAt && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
             }
-            BrokerMetrics m = broker.metrics();
-            assertThat(m.totalSent()).isEqualTo(m.totalDelivered() + m.totalFailed() + m.inFlight());
+            system.close(); // while the producers are still sending
+            for (Thread t : threads) {
+                t.join(TimeUnit.MINUTES.toMillis(1));
+                assertThat(t.isAlive()).as("producer still sending after a minute").isFalse();
+            }
+            // futures[] is complete: the joins order the producers' writes before these reads
+            CompletableFuture.allOf(java.util.Arrays.stream(futures).filter(f -> f != null)
+                    .toArray(CompletableFuture<?>[]::new)).exceptionally(t -> null).get(1, TimeUnit.MINUTES);
+
+            int r = round;
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                long ok = 0;
+                long failed = 0;
+                long notesRan = 0;
+                long notesLost = 0;
+                for (int n = 0; n < perRound; n++) {
+                    String at = "round " + r + ", message " + n;
+                    assertThat(deadLettered.get(n)).as("%s: dead-lettered at most once", at).isLessThanOrEqualTo(1);
+                    assertThat(ran.get(n)).as("%s: processed at most once", at).isLessThanOrEqualTo(1);
+                    if ((n & 1) == 0) {
+                        CompletableFuture<?> f = futures[n];
+                        assertThat(f).as("%s: its future", at).isDone();
+                        if (f.isCompletedExceptionally()) {
+                            failed++;
+                            if (ran.get(n) == 0) {
+                                assertThat(deadLettered.get(n)).as("%s: failed without running, so dead-lettered", at)
+                                        .isEqualTo(1);
+                            }
+                        } else {
+                            ok++;
+                            assertThat(ran.get(n)).as("%s: answered, so processed", at).isEqualTo(1);
+                            assertThat(deadLettered.get(n)).as("%s: answered, so not dead-lettered", at).isZero();
+                        }
+                    } else {
+                        assertThat(ran.get(n) + deadLettered.get(n))
+                                .as("%s (one-way): processed or dead-lettered, exactly once", at).isEqualTo(1);
+                        if (refused.get(n) == 1) {
+                            assertThat(deadLettered.get(n)).as("%s: refused, so dead-lettered", at).isEqualTo(1);
+                        }
+                        if (ran.get(n) == 1) {
+                            notesRan++;
+                        } else {
+                            notesLost++;
+                        }
+                    }
+                }
+                BrokerMetrics m = broker.metrics();
+                assertThat(m.totalSent()).as("round %d: sent", r).isEqualTo(perRound);
+                assertThat(m.totalDelivered()).as("round %d: delivered = answered ok + one-way processed", r)
+                        .isEqualTo(ok + notesRan);
+                assertThat(m.totalFailed()).as("round %d: failed = futures failed + one-way not processed", r)
+                        .isEqualTo(failed + notesLost);
+                assertThat(reasons.keySet()).as("round %d: why messages were dead-lettered", r)
+                        .isSubsetOf(DeadLetterReason.ACTOR_STOPPED, DeadLetterReason.ACTOR_NOT_FOUND);
+            });
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(t -> null)
-                .get(1, TimeUnit.MINUTES);
-        assertThat(all).allSatisfy(f -> assertThat(f).isDone());
         await().atMost(Duration.ofSeconds(20)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("airssys-rt-")));
     }

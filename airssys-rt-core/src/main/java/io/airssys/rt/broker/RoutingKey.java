@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record RoutingKey(String topic, Priority priority) {
 
-    /** Checks both fields; the topic must be concrete. */
+    /**
+     * Checks both fields; the topic must be concrete.
+     *
+     * @throws NullPointerException  if either is {@code null}, naming it
+     * @throws InvalidTopicException if the topic is malformed or has a wildcard
+     */
     public RoutingKey {
         Topics.checkConcrete(topic);
         Objects.requireNonNull(priority, "priority");
@@ -23,6 +28,8 @@ public record RoutingKey(String topic, Priority priority) {
      *
      * @param topic a concrete topic
      * @return the key
+     * @throws NullPointerException  if {@code topic} is {@code null}
+     * @throws InvalidTopicException if the topic is malformed or has a wildcard
      */
     public static RoutingKey of(String topic) {
         return new RoutingKey(topic, Priority.NORMAL);

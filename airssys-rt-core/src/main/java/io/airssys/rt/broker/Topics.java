@@ -1,5 +1,7 @@
 package io.airssys.rt.broker;
 
+import java.util.Objects;
+
 /**
  * The topic syntax, which is the NATS subject syntax so that a distributed broker maps topics
  * one to one onto subjects.
@@ -14,6 +16,11 @@ package io.airssys.rt.broker;
  *       refused, to avoid a pattern that looks like a wildcard but is not.</li>
  *   <li>Publishing and routing need a <em>concrete</em> topic: no wildcard tokens.</li>
  * </ul>
+ *
+ * <p>A {@code null} topic or pattern is a programming error like any other {@code null}
+ * argument of the API: it throws {@link NullPointerException} naming the parameter
+ * ({@code "topic"} or {@code "pattern"}). A malformed string throws
+ * {@link InvalidTopicException}, naming the topic and what is wrong.
  */
 public final class Topics {
 
@@ -28,9 +35,11 @@ public final class Topics {
      *
      * @param pattern the pattern
      * @return the pattern
+     * @throws NullPointerException  if it is {@code null}, with the message "pattern"
      * @throws InvalidTopicException if it is malformed
      */
     public static String checkPattern(String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
         check(pattern, true);
         return pattern;
     }
@@ -40,9 +49,11 @@ public final class Topics {
      *
      * @param topic the topic
      * @return the topic
+     * @throws NullPointerException  if it is {@code null}, with the message "topic"
      * @throws InvalidTopicException if it is malformed or has a wildcard
      */
     public static String checkConcrete(String topic) {
+        Objects.requireNonNull(topic, "topic");
         check(topic, false);
         return topic;
     }
@@ -53,6 +64,8 @@ public final class Topics {
      * @param pattern a valid pattern
      * @param topic   a valid concrete topic
      * @return {@code true} if a subscription to {@code pattern} receives {@code topic}
+     * @throws NullPointerException  if either is {@code null}, naming it
+     * @throws InvalidTopicException if either is malformed
      */
     public static boolean matches(String pattern, String topic) {
         String[] p = checkPattern(pattern).split("\\.", -1);
@@ -68,10 +81,8 @@ public final class Topics {
         return p.length == t.length;
     }
 
+    /** Checks a topic or pattern already known not to be {@code null}. */
     private static void check(String topic, boolean wildcardsAllowed) {
-        if (topic == null) {
-            throw new InvalidTopicException(null, "a topic is required");
-        }
         if (topic.isEmpty()) {
             throw new InvalidTopicException(topic, "it is empty");
         }

@@ -14,13 +14,22 @@ import io.airssys.rt.internal.delivery.MpscMailbox;
  *
  * <p>An idle mailbox holds no queue storage: nodes are the messages' own envelopes.
  *
+ * <p>Capacity: a bounded mailbox holds 1 to {@link #MAX_CAPACITY} messages, whether made with
+ * {@link #bounded(int)} or {@link Builder#capacity(int)}; any other value throws
+ * {@link IllegalArgumentException} naming it. {@link #UNBOUNDED} ({@code Integer.MAX_VALUE}) is
+ * not a bound but what an unbounded mailbox reports as its capacity, so it is refused as one
+ * rather than silently giving an unbounded mailbox.
+ *
  * @param <P> the messages this mailbox is meant to hold (documentation only: the broker
  *            routes by actor id, and the attached actor checks the type of each message)
  */
 public abstract sealed class Mailbox<P> permits MpscMailbox {
 
-    /** Capacity reported by unbounded mailboxes. */
+    /** Capacity reported by unbounded mailboxes ({@code Integer.MAX_VALUE}); not a valid bound. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
+
+    /** The largest bound a mailbox takes: {@code Integer.MAX_VALUE - 1}. */
+    public static final int MAX_CAPACITY = UNBOUNDED - 1;
 
     /**
      * For the implementation only.
@@ -32,16 +41,23 @@ public abstract sealed class Mailbox<P> permits MpscMailbox {
      * Creates a mailbox that holds at most {@code capacity} messages; further sends fail with
      * {@link io.airssys.rt.broker.SendError#MAILBOX_FULL}.
      *
-     * @param capacity the most messages queued at once, at least 1
+     * @param capacity the most messages queued at once, 1 to {@link #MAX_CAPACITY}
      * @param <P>      the messages it is meant to hold
-     * @return a new, unregistered mailbox
-     * @throws IllegalArgumentException if {@code capacity < 1}
+     * @return a new, unregistered mailbox; {@link #isBounded()} is {@code true}
+     * @throws IllegalArgumentException if {@code capacity} is outside 1 to {@link #MAX_CAPACITY}
      */
     public static <P> Mailbox<P> bounded(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("mailbox capacity must be at least 1, was " + capacity);
+        return new MpscMailbox<>(checkCapacity(capacity));
+    }
+
+    /** The one capacity rule, shared by {@link #bounded} and {@link Builder#capacity}. */
+    private static int checkCapacity(int capacity) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("mailbox capacity must be between 1 and " + MAX_CAPACITY
+                    + ", was " + capacity + (capacity == UNBOUNDED
+                    ? " (Integer.MAX_VALUE is Mailbox.UNBOUNDED: use Mailbox.unbounded() for no bound)" : ""));
         }
-        return new MpscMailbox<>(capacity);
+        return capacity;
     }
 
     /**
@@ -128,15 +144,15 @@ public abstract sealed class Mailbox<P> permits MpscMailbox {
         }
 
         /**
-         * Bounds the mailbox.
+         * Bounds the mailbox (unset: unbounded).
          *
-         * @param messages the most messages waiting at once, at least 1
+         * @param messages the most messages waiting at once, 1 to {@link Mailbox#MAX_CAPACITY}
          * @return this builder
+         * @throws IllegalArgumentException if {@code messages} is outside 1 to {@link Mailbox#MAX_CAPACITY}
+         * @throws IllegalStateException    if the capacity was already set
          */
         public Builder capacity(int messages) {
-            if (messages < 1) {
-                throw new IllegalArgumentException("mailbox capacity must be at least 1, was " + messages);
-            }
+            checkCapacity(messages);
             capacitySet = once(capacitySet, "capacity");
             this.capacity = messages;
             return this;
@@ -180,7 +196,7 @@ public abstract sealed class Mailbox<P> permits MpscMailbox {
          * @throws IllegalArgumentException if an overflow strategy other than FAIL has no capacity
          */
         public <P> Mailbox<P> build() {
-            if (overflow != OverflowStrategy.FAIL && capacity == UNBOUNDED) {
+            if (overflow != OverflowStrategy.FAIL && !capacitySet) {
                 throw new IllegalArgumentException("overflow strategy " + overflow
                         + " needs a bounded mailbox: set capacity(n) too");
             }

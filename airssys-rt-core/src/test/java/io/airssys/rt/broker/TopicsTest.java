@@ -1,5 +1,7 @@
 package io.airssys.rt.broker;
 
+import io.airssys.rt.Priority;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,11 +49,28 @@ class TopicsTest {
         assertThat(Topics.matches(pattern, topic)).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.api.Test
-    void nullAndOverlongTopicsAreRejected() {
-        assertThatThrownBy(() -> Topics.checkConcrete(null)).isInstanceOf(InvalidTopicException.class)
-                .hasMessageContaining("required");
+    @Test
+    void overlongTopicsAreRejected() {
         assertThatThrownBy(() -> Topics.checkConcrete("a".repeat(Topics.MAX_LENGTH + 1)))
                 .isInstanceOf(InvalidTopicException.class).hasMessageContaining("more than");
+    }
+
+    /** The API's rule for every {@code null}: a NullPointerException naming the parameter. */
+    @Test
+    void nullTopicsAndPatternsThrowNullPointerExceptionNamingTheParameter() {
+        assertThatThrownBy(() -> Topics.checkConcrete(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("topic");
+        assertThatThrownBy(() -> Topics.checkPattern(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("pattern");
+        assertThatThrownBy(() -> Topics.matches(null, "a"))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("pattern");
+        assertThatThrownBy(() -> Topics.matches("a", null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("topic");
+        assertThatThrownBy(() -> new RoutingKey(null, Priority.NORMAL))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("topic");
+        assertThatThrownBy(() -> RoutingKey.of(null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("topic");
+        assertThatThrownBy(() -> new RoutingKey("a", null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("priority");
     }
 }

@@ -7,6 +7,8 @@ import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.MessageBroker;
 
+import java.util.Locale;
+
 public final class QuickStart {
 
     // A message is a record typed by its reply: GetBalance is answered with a Double.
@@ -25,7 +27,7 @@ public final class QuickStart {
 
             broker.trySend(account, new LogEvent("balance requested"));  // fire-and-forget
             double balance = broker.send(account, new GetBalance(123)).join();
-            System.out.printf("Account balance: $%.2f%n", balance);
+            System.out.printf(Locale.ROOT, "Account balance: $%.2f%n", balance);  // $125.50 in any locale
         }
     }
 }

@@ -613,7 +613,7 @@ public abstract class MessageBrokerContract {
         }
         failureOf(broker.send(id, new Explode("x")));              // failed: handler threw
         failureOf(broker.send(ActorId.of(777_777L), new Echo(""))); // failed: not found
-        result(broker.broadcast(new Echo("b")));                   // 1 delivered, 1 failed (no handler)
+        List<Reply<String>> replies = result(broker.broadcast(new Echo("b"))); // 1 delivered, 1 failed (no handler)
         // a sender that has seen its outcome also sees it counted: no waiting needed
         BrokerMetrics m = broker.metrics();
         assertThat(m.inFlight()).isZero();
@@ -622,7 +622,17 @@ public abstract class MessageBrokerContract {
         assertThat(m.totalDelivered()).isEqualTo(11);
         assertThat(m.totalFailed()).isEqualTo(3);
         assertThat(m.totalSent()).isEqualTo(m.totalDelivered() + m.totalFailed());
-        assertThat(silent).isNotNull();
+        // the broadcast's failure is silent's, which has no handler for Echo: not delivered
+        assertThat(replies.get(0)).isEqualTo(new Reply.Ok<>(id, "b"));
+        assertThat(replies.get(1)).isInstanceOfSatisfying(Reply.Failed.class, f -> {
+            assertThat(f.actorId()).isEqualTo(silent);
+            assertThat(f.error()).isInstanceOfSatisfying(BrokerException.class,
+                    e -> assertThat(e.error()).isEqualTo(BrokerError.ROUTING_FAILED));
+        });
+        // the two undelivered messages are dead-lettered; the handler's exception is not
+        assertThat(broker.deadLetters().countsByReason()).containsEntry(DeadLetterReason.ACTOR_NOT_FOUND, 1L)
+                .containsEntry(DeadLetterReason.UNHANDLED, 1L);
+        assertThat(broker.deadLetters().totalCount()).isEqualTo(2);
     }
 
     // ------------------------------------------------------------------ close
