@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * parameter, a non-positive timeout throws {@link IllegalArgumentException}.
  *
  * <p>Delivery guarantees: at most once, in memory; messages one thread sends to one actor are
- * processed in the order sent; nothing is dropped without its sender seeing an error.
+ * processed in the order sent; nothing is dropped without its sender seeing an error, except
+ * where the receiver chose to drop: a {@code trySend} to a full {@code DROP_NEWEST} mailbox
+ * returns normally, and the message is counted as failed and dead-lettered.
  */
 public interface MessageBroker extends AutoCloseable {
 
@@ -42,8 +44,9 @@ public interface MessageBroker extends AutoCloseable {
 
     /**
      * Removes an actor (spec: {@code unregister}). Its mailbox closes: messages still queued
-     * are dropped and their futures fail with {@link SendError#ACTOR_STOPPED}; a message being
-     * processed finishes; later sends fail with {@link SendError#ACTOR_NOT_FOUND}.
+     * are dropped and their futures have failed with {@link SendError#ACTOR_STOPPED} when this
+     * returns; a message being processed finishes; later sends fail with
+     * {@link SendError#ACTOR_NOT_FOUND}.
      *
      * @param actorId the actor
      * @throws BrokerException with {@link BrokerError#NOT_FOUND} if it is not registered (so a
@@ -88,12 +91,16 @@ public interface MessageBroker extends AutoCloseable {
     <R> CompletableFuture<R> sendWithPriority(ActorId actorId, Message<R> message, Priority priority);
 
     /**
-     * Enqueues a fire-and-forget message without blocking (spec: {@code try_send}).
+     * Enqueues a fire-and-forget message without waiting for room (spec: {@code try_send}): a
+     * full mailbox refuses, drops or evicts at once according to its overflow strategy. On
+     * {@code DROP_OLDEST} and {@code BLOCK} mailboxes it takes the mailbox's short lane lock,
+     * which their consumer also takes once per message; other mailboxes take no lock.
      *
      * @param actorId the receiver
      * @param message the message
      * @throws SendException with {@link SendError#ACTOR_NOT_FOUND}, {@link SendError#MAILBOX_FULL}
-     *                       or {@link SendError#ACTOR_STOPPED} if it was not enqueued
+     *                       or {@link SendError#ACTOR_STOPPED} if it was not enqueued (a full
+     *                       {@code DROP_NEWEST} mailbox drops it without throwing; see above)
      */
     void trySend(ActorId actorId, Message<Void> message);
 
@@ -223,10 +230,12 @@ public interface MessageBroker extends AutoCloseable {
     BrokerMetrics metrics();
 
     /**
-     * Closes the broker: every mailbox closes, every queued message's future fails with
-     * {@link SendError#ACTOR_STOPPED}, and so does the future of a message being processed.
-     * Later registrations throw {@link IllegalStateException}, later sends fail with
-     * {@link SendError#ACTOR_STOPPED}. Idempotent.
+     * Closes the broker: every mailbox closes, and when this returns every queued message's
+     * future has failed with {@link SendError#ACTOR_STOPPED}, and so has the future of a message
+     * being processed, even if its handler never returns. Later registrations throw
+     * {@link IllegalStateException}, later sends fail with {@link SendError#ACTOR_STOPPED}.
+     * Idempotent. The counters (and dead letters) of messages queued behind a handler that is
+     * still running follow when that handler returns and its actor stops.
      */
     @Override
     void close();

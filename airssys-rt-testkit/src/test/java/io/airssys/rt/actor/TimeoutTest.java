@@ -6,6 +6,7 @@ import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
+import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.testkit.ManualExecutor;
 import io.airssys.rt.testkit.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Timeouts on a manual clock and a manual executor: no sleeping, no races. */
 class TimeoutTest {
@@ -83,5 +85,39 @@ class TimeoutTest {
         assertThat(clock.pending()).isZero();
         clock.advance(Duration.ofSeconds(2));
         assertThat(f.join()).isEqualTo("done");
+    }
+
+    @Test
+    void aSendersOwnTimeoutDeadLettersTheSkippedMessageAsTimedOut() {
+        executor.runAll();
+        CompletableFuture<String> f = system.broker().send(id, new Work()).orTimeout(1, java.util.concurrent.TimeUnit.NANOSECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(f::isDone); // orTimeout runs on the JDK's own delayer
+        executor.runAll();
+        assertThat(handled.get()).isZero();
+        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.TIMED_OUT)).isEqualTo(1);
+        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.ACTOR_STOPPED)).isZero();
+    }
+
+    @Test
+    void aSenderThatCompletesItsFutureItselfDeadLettersTheSkippedMessageAsCancelled() {
+        executor.runAll();
+        CompletableFuture<String> f = system.broker().send(id, new Work());
+        f.complete("not needed any more");
+        CompletableFuture<String> g = system.broker().send(id, new Work());
+        g.completeExceptionally(new IllegalStateException("gave up"));
+        executor.runAll();
+        assertThat(handled.get()).isZero();
+        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.CANCELLED)).isEqualTo(2);
+        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.ACTOR_STOPPED)).isZero();
+    }
+
+    @Test
+    void aTimeoutWhileTheHandlerRunsSaysSoAndOneBeforeTheStartSaysItNeverStarts() {
+        executor.runAll();
+        CompletableFuture<String> queued = system.broker().send(id, new Work(), Duration.ofMillis(10));
+        clock.advance(Duration.ofMillis(10));
+        assertThat(queued.exceptionNow()).hasMessageContaining("before the actor started it");
+        executor.runAll();
+        assertThat(handled.get()).isZero();
     }
 }

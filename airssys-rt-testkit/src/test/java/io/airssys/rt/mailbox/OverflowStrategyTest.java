@@ -187,6 +187,92 @@ class OverflowStrategyTest {
     }
 
     @Test
+    void blockKeepsPerSenderOrderWhenTheActorIsBusy() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ActorId id = system.spawn(Behaviors.receive().on(Job.class, j -> {
+            processed.add(j.tag());
+            if (j.tag().equals("X")) {
+                inside.countDown();
+                release.await(); // the actor is busy while b1 and b2 arrive
+            }
+            return j.tag();
+        }).build(), Mailbox.builder().capacity(2).overflow(OverflowStrategy.BLOCK).build());
+        executor.runAll(); // preStart
+        broker.send(id, new Job("X"));
+        broker.send(id, new Job("Y")); // X and Y are taken together: Y waits in the actor's lanes
+        Thread consumer = new Thread(executor::runAll);
+        consumer.start();
+        assertThat(inside.await(20, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> b1 = broker.send(id, new Job("b1")); // accepted: the last unit
+        CompletableFuture<String> b2 = broker.send(id, new Job("b2")); // parked: the mailbox is full
+        assertThat(b2).isNotDone();
+        release.countDown();
+        consumer.join(20_000);
+        executor.runAll();
+        assertThat(processed).containsExactly("X", "Y", "b1", "b2");
+        assertThat(b1.join()).isEqualTo("b1");
+        assertThat(b2.join()).isEqualTo("b2");
+    }
+
+    @Test
+    void blockReleasesParkedSendersThatTimeOutWhileTheActorIsStuck() {
+        ActorId id = spawnIdle(Mailbox.builder().capacity(1).overflow(OverflowStrategy.BLOCK).build());
+        fill(id, 1); // never processed: the executor is not stepped
+        List<CompletableFuture<String>> parked = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            parked.add(broker.send(id, new Job("p" + i), Duration.ofSeconds(1)));
+        }
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(parked).allSatisfy(f -> assertThat(errorOf(f)).isEqualTo(SendError.TIMEOUT));
+        // retired at once, not when the consumer moves: counted, dead-lettered, no longer retained
+        assertThat(deadLetters(DeadLetterReason.TIMED_OUT)).isEqualTo(1_000);
+        assertThat(broker.metrics().inFlight()).isEqualTo(1);
+        executor.runAll();
+        assertThat(processed).containsExactly("m1");
+        assertThat(broker.metrics().inFlight()).isZero();
+        assertThat(deadLetters(DeadLetterReason.TIMED_OUT)).isEqualTo(1_000);
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {1, 2})
+    void dropOldestTrySendIsAlwaysAcceptedUnderContention(int capacity) throws Exception {
+        int producers = 4;
+        int each = 10_000;
+        try (ActorSystem real = ActorSystem.builder().threads(2).build()) {
+            MessageBroker b = real.broker();
+            ActorId id = real.spawn(Behaviors.receive().onTell(Fire.class, f -> { }).build(),
+                    Mailbox.builder().capacity(capacity).overflow(OverflowStrategy.DROP_OLDEST).build());
+            CyclicBarrier start = new CyclicBarrier(producers);
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            try (ExecutorService pool = Executors.newFixedThreadPool(producers)) {
+                List<Future<?>> fs = new ArrayList<>();
+                for (int p = 0; p < producers; p++) {
+                    fs.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < each; i++) {
+                            try {
+                                b.trySend(id, new Fire("f"));
+                            } catch (SendException e) {
+                                refused.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : fs) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(refused.get()).as("DROP_OLDEST try-sends refused").isZero();
+            await().atMost(Duration.ofSeconds(20)).until(() -> b.metrics().inFlight() == 0);
+            BrokerMetrics m = b.metrics();
+            assertThat(m.totalSent()).isEqualTo(producers * each);
+            assertThat(m.totalFailed()).isEqualTo(b.deadLetters().countsByReason().get(DeadLetterReason.EVICTED));
+        }
+    }
+
+    @Test
     void closingFailsParkedSenders() {
         ActorId id = spawnIdle(Mailbox.builder().capacity(1).overflow(OverflowStrategy.BLOCK).build());
         List<CompletableFuture<String>> all = fill(id, 3);

@@ -6,8 +6,11 @@ import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One message on its way to one actor, and the future of its result.
@@ -23,8 +26,30 @@ import java.util.concurrent.Future;
  * counters move and undelivered messages are dead-lettered, so
  * {@code sent == delivered + failed} holds once nothing is in flight. Retirement records
  * before it completes the future, so a sender that sees its outcome also sees it counted.
+ *
+ * <p>Start vs. timeout: a request with a deadline is either started by its actor or timed out
+ * before it started, never both. The consumer and the timer race for one word,
+ * {@link #startState}: the consumer's {@link #claimStart()} and the timer's
+ * {@link #expire} both CAS it away from {@code NOT_STARTED}, and only the winner acts. A timer
+ * that loses still fails the future (the caller stops waiting), but with an error that says the
+ * actor was processing the message. Covered by {@code StartVersusTimeoutTest} (jcstress) and
+ * {@code FaultInjectionTest.timeoutsUnderLoadSkipTimedOutMessagesAndEveryFutureCompletes}.
  */
 public final class Envelope extends CompletableFuture<Object> {
+
+    private static final int NOT_STARTED = 0;
+    private static final int STARTED = 1;
+    private static final int EXPIRED = 2;
+
+    private static final VarHandle START_STATE;
+
+    static {
+        try {
+            START_STATE = MethodHandles.lookup().findVarHandle(Envelope.class, "startState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Priorities by ordinal. */
     static final Priority[] PRIORITIES = Priority.values();
@@ -54,6 +79,9 @@ public final class Envelope extends CompletableFuture<Object> {
     private final short spinMicros;
     /** The timeout task to cancel when the result arrives first, or {@code null}. */
     private volatile Future<?> timeoutTask;
+    /** {@link #NOT_STARTED}, {@link #STARTED} or {@link #EXPIRED}; only used with a deadline. */
+    @SuppressWarnings("unused") // CAS through START_STATE
+    private volatile int startState;
 
     Envelope(Object message, ReplyGather<?> gather, int slot, boolean oneWay, Priority priority, long sentNanos,
              int spinMicros) {
@@ -144,6 +172,57 @@ public final class Envelope extends CompletableFuture<Object> {
      */
     boolean expired() {
         return deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0;
+    }
+
+    /**
+     * Claims the start of this message for its actor: {@code false} if its outcome was
+     * decided already (cancelled, failed by a close) or its deadline won the race, in which
+     * case the message must be skipped. After {@code true} no timeout can say "not started".
+     * Consumer only.
+     *
+     * @param actorId the actor's id, for the error if the deadline passed
+     * @return whether the handler may run
+     */
+    public boolean claimStart(long actorId) {
+        if (isDone()) {
+            return false;
+        }
+        if (deadlineNanos == 0) {
+            return true; // no timer races for this message
+        }
+        if (expired()) {
+            expire(io.airssys.rt.ActorId.of(actorId), null); // the timer lags: the deadline decides, here and now
+            return false;
+        }
+        return START_STATE.compareAndSet(this, NOT_STARTED, STARTED);
+    }
+
+    /**
+     * Times the request out: fails the future with {@code TIMEOUT}. If the actor has not
+     * started the message, it never will (the error says so); if it has, the handler goes on
+     * and its result is discarded.
+     *
+     * @param actorId the target, for the error
+     * @param timeout the timeout that passed, for the message; {@code null} to describe it as
+     *                the deadline
+     * @return {@code true} if the message had not started (it is now skipped)
+     */
+    public boolean expire(io.airssys.rt.ActorId actorId, java.time.Duration timeout) {
+        boolean beforeStart = START_STATE.compareAndSet(this, NOT_STARTED, EXPIRED);
+        String within = timeout == null ? "its deadline passed" : "no reply within " + timeout;
+        fail(new SendException(SendError.TIMEOUT, actorId, MpscMailbox.typeName(message), beforeStart
+                ? within + " before the actor started it (it never will)"
+                : within + " while the actor was processing it", null));
+        return beforeStart;
+    }
+
+    /**
+     * Returns whether a timeout failed this message before its actor started it.
+     *
+     * @return {@code true} if it timed out unstarted
+     */
+    public boolean expiredBeforeStart() {
+        return (int) START_STATE.getVolatile(this) == EXPIRED;
     }
 
     /**
@@ -240,17 +319,26 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param outcomes the broker's outcomes
      */
     public void retireSkipped(DeadLetter.Target target, Outcomes outcomes) {
-        DeadLetterReason reason = DeadLetterReason.ACTOR_STOPPED;
-        String detail = "skipped";
+        DeadLetterReason reason;
+        String detail;
         if (isCancelled()) {
             reason = DeadLetterReason.CANCELLED;
             detail = "cancelled by its sender before it started";
         } else if (isCompletedExceptionally()) {
             Throwable t = exceptionNow();
-            detail = t.getMessage();
             if (t instanceof SendException se) {
                 reason = reasonOf(se.error());
+                detail = t.getMessage();
+            } else if (t instanceof TimeoutException) {
+                reason = DeadLetterReason.TIMED_OUT; // the sender's own orTimeout
+                detail = "timed out by its sender (" + t + ") before it started";
+            } else {
+                reason = DeadLetterReason.CANCELLED;
+                detail = "completed exceptionally by its sender (" + t + ") before it started";
             }
+        } else {
+            reason = DeadLetterReason.CANCELLED; // complete(v) or completeOnTimeout by the sender
+            detail = "completed by its sender before it started";
         }
         outcomes.undelivered(message, priority, sentNanos, target, reason, detail);
     }

@@ -18,8 +18,8 @@ import io.airssys.rt.mailbox.OverflowStrategy;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -118,6 +118,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private static final VarHandle CURRENT;
     private static final VarHandle OWNER;
     private static final VarHandle BEHAVIOR;
+    private static final VarHandle LANE_VERSION;
 
     static {
         try {
@@ -128,6 +129,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             CURRENT = l.findVarHandle(MpscMailbox.class, "current", Envelope.class);
             OWNER = l.findVarHandle(MpscMailbox.class, "owner", MailboxOwner.class);
             BEHAVIOR = l.findVarHandle(MpscMailbox.class, "behavior", Behavior.class);
+            LANE_VERSION = l.findVarHandle(MpscMailbox.class, "laneVersion", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -138,8 +140,11 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private final int starvationLimit;
     /** Guards the lanes for DROP_OLDEST and BLOCK mailboxes; {@code null} otherwise. */
     private final ReentrantLock laneLock;
-    /** BLOCK: parked senders, oldest first, under laneLock; {@code null} for other strategies. */
-    private final ArrayDeque<Envelope> waiting;
+    /**
+     * BLOCK: parked senders, oldest first, under laneLock; {@code null} for other strategies. A
+     * set, so that a parked sender that times out or cancels leaves it at once (see park).
+     */
+    private final LinkedHashSet<Envelope> waiting;
 
     // ---- registration: written once by the routing table before it publishes this mailbox
     /** The actor id; valid once {@link #registered}. Read by routing lookups after an acquire load. */
@@ -178,6 +183,13 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private Envelope[] lanes; // [2p] head, [2p + 1] tail of priority p; null until a non-NORMAL message
     private int arrivals;
     private int consecutive;
+    /**
+     * Odd while the role holder rewrites the lanes (or {@link #current}), even otherwise; a
+     * closer reads the lanes of a lock-free mailbox as a seqlock reader (see queuedRequests).
+     * Written only by the consumer-role holder.
+     */
+    @SuppressWarnings("unused") // accessed through LANE_VERSION
+    private int laneVersion;
     /** Unbounded only: processed messages whose size unit is not yet given back (see releaseUnit). */
     private int unreleased;
 
@@ -209,7 +221,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         this.starvationLimit = starvationLimit;
         this.laneLock = overflow == OverflowStrategy.DROP_OLDEST || overflow == OverflowStrategy.BLOCK
                 ? new ReentrantLock() : null;
-        this.waiting = overflow == OverflowStrategy.BLOCK ? new ArrayDeque<>() : null;
+        this.waiting = overflow == OverflowStrategy.BLOCK ? new LinkedHashSet<>() : null;
     }
 
     // ------------------------------------------------------------------ Mailbox
@@ -350,21 +362,36 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     /** DROP_OLDEST on a full mailbox: evict the oldest message of the lowest waiting priority. */
     private int offerEvicting(Envelope e) {
         Envelope victim;
-        laneLock.lock();
-        try {
-            Envelope taken = takeStack();
-            if (taken == CLOSED) {
-                return CLOSED_MAILBOX;
+        for (int spins = 0; ; spins++) {
+            laneLock.lock();
+            try {
+                Envelope taken = takeStack();
+                if (taken == CLOSED) {
+                    return CLOSED_MAILBOX;
+                }
+                if (taken != null) {
+                    moveToLanes(taken); // the push below makes the stack non-empty and schedules
+                }
+                victim = removeOldestOfLowestLane();
+            } finally {
+                laneLock.unlock();
             }
-            if (taken != null) {
-                moveToLanes(taken); // the push below makes the stack non-empty and schedules
+            if (victim != null) {
+                break;
             }
-            victim = removeOldestOfLowestLane();
-        } finally {
-            laneLock.unlock();
-        }
-        if (victim == null) {
-            return FULL; // every unit is reserved by a push still in progress: refuse rather than wait
+            // NOTE: full, yet nothing to evict: every unit is reserved by a producer between its
+            // reservation and its push. That push lands in a few instructions; wait for it (or for
+            // room) rather than refuse, since DROP_OLDEST promises to accept the newest message.
+            // Covered by OverflowStrategyTest's concurrent DROP_OLDEST try-send test.
+            if ((int) SIZE.getAndAdd(this, 1) < capacity) {
+                return push(e);
+            }
+            SIZE.getAndAdd(this, -1);
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
         // the victim's unit now belongs to e: size is unchanged
         int result = push(e);
@@ -376,6 +403,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
 
     /** BLOCK: take a unit if there is room and nobody waits before us, else park the envelope. */
     private int offerOrPark(Envelope e, boolean mayWait) {
+        boolean parked = false;
         laneLock.lock();
         try {
             if (STACK.getVolatile(this) == CLOSED) {
@@ -387,14 +415,37 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 if (!mayWait) {
                     return FULL;
                 }
-                waiting.addLast(e);
-                return PARKED;
+                waiting.add(e);
+                parked = true;
+            } else {
+                SIZE.getAndAdd(this, 1);
             }
-            SIZE.getAndAdd(this, 1);
         } finally {
             laneLock.unlock();
         }
-        return push(e);
+        if (!parked) {
+            return push(e);
+        }
+        // NOTE: a parked sender that times out or cancels leaves the waiting set at once, so
+        // senders that gave up are not retained until the consumer moves. Removal from the set,
+        // under laneLock, is the retirement token shared with admitWaiting and close.
+        // Covered by OverflowStrategyTest.blockReleasesTimedOutParkedSenders.
+        e.whenComplete((value, error) -> leaveWaiting(e));
+        return PARKED;
+    }
+
+    /** BLOCK: a parked sender's future completed; retire it if it was still waiting. */
+    private void leaveWaiting(Envelope e) {
+        boolean removed;
+        laneLock.lock();
+        try {
+            removed = waiting.remove(e);
+        } finally {
+            laneLock.unlock();
+        }
+        if (removed) {
+            e.retireSkipped(target(), outcomes());
+        }
     }
 
     private void scheduleIfIdle() {
@@ -442,10 +493,33 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
      * @throws IllegalStateException if not registered, closed, or an actor is already attached
      */
     public void attach(Behavior<?> newBehavior, Dispatcher newDispatcher) {
+        attach(newBehavior, newDispatcher, null, false);
+    }
+
+    /**
+     * Attaches an actor and starts it, checking which broker the mailbox belongs to.
+     *
+     * @param newBehavior    makes the actor
+     * @param newDispatcher  where it runs
+     * @param expectedBroker the broker the mailbox must be registered with, or {@code null}
+     * @param spawning       {@code true} when called right after this caller registered the
+     *                       mailbox: a concurrent unregister then wins quietly (the actor counts as
+     *                       stopped at once) instead of failing the call
+     * @throws IllegalStateException    if not registered, closed (unless spawning), or an actor is
+     *                                  already attached
+     * @throws IllegalArgumentException if registered with another broker than {@code expectedBroker}
+     */
+    public void attach(Behavior<?> newBehavior, Dispatcher newDispatcher, MessageBroker expectedBroker,
+                       boolean spawning) {
         Objects.requireNonNull(newBehavior, "behavior");
         Objects.requireNonNull(newDispatcher, "dispatcher");
         if (!registered) {
             throw new IllegalStateException("mailbox is not registered: call broker.register(id, mailbox) first");
+        }
+        MailboxOwner o = owner();
+        if (expectedBroker != null && (o == null || o.broker() != expectedBroker)) {
+            throw new IllegalArgumentException(actorIdString() + "'s mailbox is registered with another broker "
+                    + "than this actor system's; attach it with the system whose broker registered it");
         }
         if (!BEHAVIOR.compareAndSet(this, null, newBehavior)) {
             throw new IllegalStateException("an actor is already attached to " + actorIdString());
@@ -455,6 +529,9 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             int s = (int) STATUS.getVolatile(this);
             // A closer sets CLOSED before it takes the role, so a held role here means closed.
             if ((s & SCHEDULED) != 0 || STACK.getVolatile(this) == CLOSED) {
+                if (spawning) {
+                    return; // unregistered between our register and attach: it stopped before it started
+                }
                 throw new IllegalStateException(actorIdString() + " was unregistered; its mailbox is closed");
             }
             // NOTE: the CAS publishes behavior and dispatcher (written above) to every thread
@@ -470,8 +547,20 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
 
     @Override
     public void run() {
+        try {
+            runMessages();
+        } catch (Throwable t) {
+            abortRun(t);
+        }
+    }
+
+    private void runMessages() {
         if (!started) {
             started = true;
+            if (STACK.getVolatile(this) == CLOSED) {
+                terminate(); // closed before its first run: an actor that gets no message is not started
+                return;
+            }
             startActor();
         }
         int budget = dispatcher.throughput();
@@ -551,17 +640,42 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         }
     }
 
-    /** Returns the next envelope, {@code null} if none, or {@link #CLOSED}. Consumer only. */
+    /**
+     * Returns the next envelope, {@code null} if none, or {@link #CLOSED}. Consumer only. A
+     * request becomes {@link #current} before the lane-write window closes, so a closer finds
+     * every queued request either in the lanes or as the current one.
+     */
     private Envelope poll() {
-        if (laneLock == null) {
-            return pollLanes();
+        if (laneLock != null) {
+            laneLock.lock();
         }
-        laneLock.lock();
+        int v = beginLaneWrite();
         try {
-            return pollLanes();
+            Envelope e = pollLanes();
+            if (e != null && e != CLOSED && !e.oneWay) {
+                CURRENT.setRelease(this, e);
+            }
+            return e;
         } finally {
-            laneLock.unlock();
+            endLaneWrite(v);
+            if (laneLock != null) {
+                laneLock.unlock();
+            }
         }
+    }
+
+    private int beginLaneWrite() {
+        int v = laneVersion; // plain: only the role holder writes it
+        LANE_VERSION.setOpaque(this, v + 1);
+        // NOTE: the odd version must be visible before any lane write: a closer that reads the
+        // lanes and then the same even version knows no write overlapped its read (seqlock).
+        VarHandle.storeStoreFence();
+        return v;
+    }
+
+    private void endLaneWrite(int v) {
+        // NOTE: release: the lane writes happen-before a closer's acquire read of the new version.
+        LANE_VERSION.setRelease(this, v + 2);
     }
 
     private Envelope pollLanes() {
@@ -747,24 +861,28 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     private void process(Envelope e) {
+        try {
+            processCurrent(e);
+        } finally {
+            if (!e.oneWay) {
+                CURRENT.setRelease(this, null); // set by poll
+            }
+        }
+    }
+
+    private void processCurrent(Envelope e) {
         releaseUnit();
         if (waiting != null) {
             admitWaiting();
         }
         Outcomes o = owner().outcomes();
-        if (!e.isDone() && e.expired()) {
-            // NOTE: the timer thread may lag behind a busy machine; checking the deadline here too
-            // keeps "never started after its deadline" true whatever the timer's delay.
-            e.fail(new SendException(SendError.TIMEOUT, ActorId.of(id), typeName(e.message),
-                    "its deadline passed before the actor could start it", null));
-        }
-        if (e.isDone()) {
-            e.retireSkipped(target(), o); // timed out or cancelled before it started: never processed late
+        // NOTE: one CAS decides between the start and a timeout (Envelope.claimStart), and the
+        // deadline is checked here too, whatever the timer's lag: a message is never started
+        // after its sender was told it timed out before starting. Cancelled or failed by a
+        // close: skipped as well.
+        if (!e.claimStart(id)) {
+            e.retireSkipped(target(), o);
             return;
-        }
-        boolean request = !e.oneWay;
-        if (request) {
-            CURRENT.setRelease(this, e); // only requests: a closing broker fails a waiting sender's future
         }
         Object message = e.message;
         try {
@@ -790,17 +908,40 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             }
         } catch (Throwable t) {
             e.retireFailed(t, o);
+            if (t instanceof VirtualMachineError vme) {
+                throw vme; // no supervision: the run stops the actor (abortRun)
+            }
             if (e.oneWay) {
                 LOG.log(System.Logger.Level.WARNING, () -> actorIdString() + " failed on fire-and-forget "
                         + typeName(message), t);
             }
             afterFailure(message, t);
-            if (t instanceof VirtualMachineError vme) {
-                throw vme;
+        }
+    }
+
+    /**
+     * The run cannot go on: a {@link VirtualMachineError} in a handler (stack overflow, out of
+     * memory), or a failure outside any handler. The actor may be in any state, so it is
+     * stopped here, while this thread still holds the consumer role: it leaves routing, the
+     * messages behind it fail with {@code ACTOR_STOPPED}, and {@code postStop} runs. The error
+     * is logged, not rethrown: the thread belongs to a shared executor, whose other actors go on,
+     * and the JVM's own reactions to a real out-of-memory condition
+     * ({@code -XX:+ExitOnOutOfMemoryError}, heap dumps) happen where it is raised, not here.
+     * Covered by HandlerFailureTest's VM-error tests.
+     */
+    private void abortRun(Throwable t) {
+        LOG.log(System.Logger.Level.ERROR, () -> actorIdString() + ": " + t + " escaped a run; stopping the actor", t);
+        try {
+            CURRENT.setRelease(this, null);
+            MailboxOwner o = owner();
+            if (o != null) {
+                o.deregister(this); // closes the mailbox; the role stays ours
+            } else {
+                close(false);
             }
         } finally {
-            if (request) {
-                CURRENT.setRelease(this, null);
+            if (((int) STATUS.getVolatile(this) & TERMINATED) == 0) {
+                terminate();
             }
         }
     }
@@ -810,8 +951,21 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         List<Envelope> expired = null;
         laneLock.lock();
         try {
+            if (waiting.isEmpty() || (int) SIZE.getVolatile(this) >= capacity) {
+                return;
+            }
+            // NOTE: take the intake stack first: a parked sender's earlier message may still sit
+            // there, and appending the parked one before it would break per-sender FIFO.
+            // Covered by OverflowStrategyTest.blockKeepsPerSenderOrderWhenTheActorIsBusy.
+            Envelope taken = takeStack();
+            if (taken == CLOSED) {
+                return; // the closer fails the parked senders
+            }
+            if (taken != null) {
+                moveToLanes(taken);
+            }
             while (!waiting.isEmpty() && (int) SIZE.getVolatile(this) < capacity) {
-                Envelope w = waiting.pollFirst();
+                Envelope w = waiting.removeFirst();
                 if (w.isDone()) {
                     if (expired == null) {
                         expired = new ArrayList<>();
@@ -852,6 +1006,14 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                     e.retireFailed(error instanceof CompletionException ce && ce.getCause() != null
                             ? ce.getCause() : error, outcomes);
                 }
+            }
+        });
+        // NOTE: the sender may give up first (timeout, cancel): then the reply is not awaited any
+        // more, so it leaves the pending set now and is counted as failed, even if the stage
+        // never completes. Covered by ActorRuntimeTest.asyncReplyThatNeverCompletesIsReleased.
+        e.whenComplete((value, error) -> {
+            if (p.remove(e)) {
+                outcomes.failed();
             }
         });
     }
@@ -905,8 +1067,10 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
 
     /**
      * Closes the mailbox; idempotent. Queued and parked envelopes fail with
-     * {@code ACTOR_STOPPED} now. If the actor is idle, its {@code postStop} runs on this thread;
-     * if it is processing a message, that message finishes and the consumer then stops it.
+     * {@code ACTOR_STOPPED} now, even while the actor is busy (their counting and dead letters
+     * follow when the consumer retires them). If the actor is idle, its {@code postStop} runs
+     * on this thread; if it is processing a message, that message finishes and the consumer
+     * then stops it.
      *
      * @param brokerClosing also fail the envelope being processed and pending later-replies, so
      *                      that every future is complete when the broker's close returns
@@ -952,6 +1116,13 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 failStopped(e, o);
             }
         }
+        // NOTE: the lanes belong to the consumer, which may be stuck in a handler for good: fail the
+        // queued requests' futures from here (reading the lanes under the lock, or as a seqlock
+        // reader), so that no caller waits on a message that can no longer run. Covered by
+        // MessageBrokerContract's close-while-busy tests.
+        for (Envelope e : queuedRequests()) {
+            e.fail(stoppedError(e, "the actor stopped before processing it"));
+        }
         if (brokerClosing) {
             Envelope inFlight = (Envelope) CURRENT.getAcquire(this);
             if (inFlight != null) {
@@ -978,17 +1149,85 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         }
     }
 
+    /**
+     * The requests waiting in the lanes, read consistently by a thread that is not the consumer:
+     * under the lane lock when the mailbox has one, else as a seqlock reader of
+     * {@link #laneVersion}. The consumer writes the lanes only between messages, in short
+     * windows that run no user code, so an even version soon holds still (a consumer stuck in
+     * a handler is outside any window).
+     */
+    private List<Envelope> queuedRequests() {
+        List<Envelope> seen = new ArrayList<>();
+        if (laneLock != null) {
+            laneLock.lock();
+            try {
+                collectRequests(seen, Integer.MAX_VALUE);
+            } finally {
+                laneLock.unlock();
+            }
+            return seen;
+        }
+        long giveUp = System.nanoTime() + 1_000_000_000L;
+        for (int spins = 0; ; spins++) {
+            if (((int) STATUS.getVolatile(this) & TERMINATED) != 0) {
+                return List.of(); // the consumer retired them itself
+            }
+            int v = (int) LANE_VERSION.getAcquire(this);
+            if ((v & 1) == 0) {
+                seen.clear();
+                // NOTE: a consistent read holds at most size() envelopes (size counts every message
+                // not yet processed); a longer walk met a concurrent rewrite (it may even meet a
+                // half-reversed chain that loops), so it stops and the version check fails it.
+                boolean whole = collectRequests(seen, (int) SIZE.getVolatile(this) + 1);
+                VarHandle.loadLoadFence();
+                if (whole && (int) LANE_VERSION.getOpaque(this) == v) {
+                    return seen;
+                }
+            }
+            if (System.nanoTime() - giveUp > 0) {
+                LOG.log(System.Logger.Level.WARNING, () -> actorIdString() + ": its consumer kept rewriting the "
+                        + "lanes for a second; its queued requests fail when it stops");
+                return List.of();
+            }
+            if (spins < 256) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    /** Adds the lanes' requests to {@code out}; {@code false} if more than {@code limit} nodes. */
+    private boolean collectRequests(List<Envelope> out, int limit) {
+        int walked = 0;
+        Envelope[] ls = lanes;
+        int laneCount = ls == null ? 1 : LANES;
+        for (int p = 0; p < laneCount; p++) {
+            for (Envelope e = ls == null ? head : ls[2 * p]; e != null; e = e.next) {
+                if (++walked > limit) {
+                    return false;
+                }
+                if (!e.oneWay) {
+                    out.add(e);
+                }
+            }
+        }
+        return true;
+    }
+
     /** Fails the lanes and runs postStop. Holds the role; the stack is CLOSED. */
     private void terminate() {
         List<Envelope> left = new ArrayList<>();
         if (laneLock != null) {
             laneLock.lock();
         }
+        int v = beginLaneWrite();
         try {
             for (Envelope e = pollLane(); e != null; e = pollLane()) {
                 left.add(e);
             }
         } finally {
+            endLaneWrite(v);
             if (laneLock != null) {
                 laneLock.unlock();
             }
@@ -1029,9 +1268,19 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         return owner().broker();
     }
 
+    /**
+     * Stops the actor: it leaves routing now and its queued messages fail with
+     * {@code ACTOR_STOPPED}; a message being processed finishes, then {@code postStop} runs.
+     * Safe from any thread (a later-reply continuation, for instance): the close is a CAS.
+     */
     @Override
     public void stop() {
-        stopRequested = true;
+        MailboxOwner o = owner();
+        if (o != null) {
+            o.deregister(this);
+        } else {
+            close(false);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

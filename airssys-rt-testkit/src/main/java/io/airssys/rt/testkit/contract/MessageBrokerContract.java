@@ -658,6 +658,113 @@ public abstract class MessageBrokerContract {
         broker.close(); // idempotent
     }
 
+    /**
+     * Registers a worker's mailbox, queues {@code Hold} and then {@code n} requests before the
+     * actor is attached, and attaches it: the actor takes them all at once and blocks in the
+     * first, so the others wait in its mailbox behind a busy handler.
+     */
+    private List<CompletableFuture<Integer>> queueBehindAStuckHandler(ActorId id, Probe probe, CountDownLatch release,
+                                                                     List<CompletableFuture<String>> holdReply, int n) {
+        Mailbox<Message<?>> mailbox = Mailbox.unbounded();
+        broker.register(id, mailbox);
+        holdReply.add(broker.send(id, new Hold(release)));
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            queued.add(broker.send(id, new Increment(i)));
+        }
+        system.attach(mailbox, worker(probe));
+        await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
+        return queued;
+    }
+
+    @Test
+    void closeFailsQueuedRequestsBeforeItReturnsWhileTheHandlerIsStuck() {
+        Probe probe = new Probe();
+        CountDownLatch release = new CountDownLatch(1);
+        List<CompletableFuture<String>> hold = new ArrayList<>();
+        List<CompletableFuture<Integer>> queued = queueBehindAStuckHandler(ActorId.newId(), probe, release, hold, 5);
+        try {
+            broker.close();
+            // no waiting: every future is complete when close returns, though the handler still runs
+            assertThat(queued).allSatisfy(f -> assertThat(f).isDone());
+            assertThat(hold.get(0)).isDone();
+            assertThat(queued).allSatisfy(f -> assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_STOPPED));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void unregisterFailsQueuedRequestsAtOnceAndTheCurrentOneFinishes() {
+        Probe probe = new Probe();
+        CountDownLatch release = new CountDownLatch(1);
+        ActorId id = ActorId.newId();
+        List<CompletableFuture<String>> hold = new ArrayList<>();
+        List<CompletableFuture<Integer>> queued = queueBehindAStuckHandler(id, probe, release, hold, 5);
+        try {
+            broker.unregister(id);
+            assertThat(queued).allSatisfy(f -> assertThat(f).isDone());
+            assertThat(queued).allSatisfy(f -> assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_STOPPED));
+            assertThat(hold.get(0)).isNotDone();
+        } finally {
+            release.countDown();
+        }
+        assertThat(result(hold.get(0))).isEqualTo("released");
+        await().atMost(PATIENCE).until(() -> broker.metrics().inFlight() == 0);
+        assertThat(probe.processed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void closeLeavesNoFuturePendingWhileActorsWorkThroughTheirQueues() {
+        List<CompletableFuture<Integer>> replies = new ArrayList<>();
+        List<Mailbox<Message<?>>> mailboxes = new ArrayList<>();
+        List<Probe> probes = new ArrayList<>();
+        for (int a = 0; a < 4; a++) {
+            Mailbox<Message<?>> mailbox = Mailbox.unbounded();
+            ActorId id = ActorId.newId();
+            broker.register(id, mailbox);
+            mailboxes.add(mailbox);
+            for (int i = 0; i < 5_000; i++) {
+                replies.add(broker.send(id, new Increment(i)));
+            }
+        }
+        for (Mailbox<Message<?>> mailbox : mailboxes) {
+            Probe probe = new Probe();
+            probes.add(probe);
+            system.attach(mailbox, worker(probe)); // each takes its 5,000 at once and works through them
+        }
+        await().atMost(PATIENCE).until(() -> probes.stream().allMatch(p -> p.processed.get() > 0));
+        broker.close();
+        long pending = replies.stream().filter(f -> !f.isDone()).count();
+        assertThat(pending).as("futures still pending when close() returned").isZero();
+        for (CompletableFuture<Integer> f : replies) {
+            if (f.isCompletedExceptionally()) {
+                assertThat(sendErrorOf(f)).isEqualTo(SendError.ACTOR_STOPPED);
+            }
+        }
+    }
+
+    @Test
+    void stopFromALaterReplysContinuationStopsAnIdleActor() {
+        CompletableFuture<String> later = new CompletableFuture<>();
+        AtomicReference<io.airssys.rt.actor.ActorContext> context = new AtomicReference<>();
+        ActorId id = system.spawn(ActorId.newId(), Behaviors.receive()
+                .onAsync(Echo.class, (ctx, m) -> {
+                    context.set(ctx);
+                    return later.thenApply(v -> {
+                        ctx.stop(); // on the completing thread, after the handler has returned
+                        return v;
+                    });
+                })
+                .build(), Mailbox.unbounded());
+        CompletableFuture<String> reply = broker.send(id, new Echo("x"));
+        await().atMost(PATIENCE).until(() -> context.get() != null);
+        later.complete("done"); // the actor is idle now: nothing else would make it look at a flag
+        assertThat(result(reply)).isEqualTo("done");
+        await().atMost(PATIENCE).until(() -> !broker.isRegistered(id));
+        assertThat(sendErrorOf(broker.send(id, new Echo("y")))).isEqualTo(SendError.ACTOR_NOT_FOUND);
+    }
+
     // ------------------------------------------------------------------ topics
 
     @Test
