@@ -65,6 +65,9 @@ public final class InMemoryMessageBroker implements MessageBroker {
     /** The default request timeout in seconds. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 30;
 
+    /** The largest {@link Builder#expectedActors(int)}: a table sized for more is never allocated up front. */
+    public static final int MAX_EXPECTED_ACTORS = 1 << 24;
+
     /** How long, by default, a caller's {@code join()} spins before parking, in microseconds. */
     public static final int DEFAULT_JOIN_SPIN_MICROS = 20;
 
@@ -100,9 +103,9 @@ public final class InMemoryMessageBroker implements MessageBroker {
      * Creates a broker whose routing table holds {@code capacity} actors without growing
      * (spec: {@code with_capacity}).
      *
-     * @param capacity expected number of actors, at least 0
+     * @param capacity expected number of actors, 0 to {@value #MAX_EXPECTED_ACTORS}
      * @return a new broker
-     * @throws IllegalArgumentException if {@code capacity < 0}
+     * @throws IllegalArgumentException if {@code capacity} is out of that range
      */
     public static InMemoryMessageBroker withCapacity(int capacity) {
         return builder().expectedActors(capacity).build();
@@ -165,7 +168,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         }
         // NOTE: after the table removal, so a concurrent subscribe either sees the actor gone or
         // completes before this removal (both take the registry lock): no orphan subscription.
-        topics.removeAll(actorId.asLong());
+        topics.removeAll(mb);
         mb.close(false);
     }
 
@@ -187,6 +190,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
     @Override
     public boolean unsubscribe(ActorId actorId, String pattern) {
         Objects.requireNonNull(actorId, "actorId");
+        Topics.checkPattern(pattern);
         return topics.unsubscribe(actorId.asLong(), pattern);
     }
 
@@ -242,7 +246,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         try {
             if (timeoutNanos > 0) {
                 e.deadlineAfter(timeoutNanos);
-                e.timeoutTask(scheduleTimeout(e, actorId, message, timeoutNanos));
+                e.timeoutTask(scheduleTimeout(e, actorId, timeoutNanos));
             }
         } catch (IllegalStateException schedulerRejected) {
             e.retireFailed(schedulerRejected, outcomes);
@@ -378,11 +382,12 @@ public final class InMemoryMessageBroker implements MessageBroker {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedError("broadcast " + message.getClass().getSimpleName()));
         }
-        List<MpscMailbox<?>> targets = new ArrayList<>(Math.max(4, table.size()));
-        for (MpscMailbox<?> m = table.first(); m != null; m = RoutingTable.next(m)) {
-            if (!m.isClosed() && (filter == null || filter.test(m.actorId()))) {
-                targets.add(m);
-            }
+        // one linearizable view of the registrations (isRegistered agrees with it); the user's
+        // filter runs outside the table's lock. A target that leaves after the snapshot fails on
+        // enqueue, like a send racing an unregister.
+        List<MpscMailbox<?>> targets = table.snapshot();
+        if (filter != null) {
+            targets.removeIf(m -> !filter.test(m.actorId()));
         }
         if (listener != BrokerListener.NONE) {
             listener.onBroadcast(message, idsOf(targets));
@@ -410,7 +415,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         }
         if (n > 0 && defaultTimeoutNanos > 0) {
             try {
-                gather.timeoutTask(schedule(() -> timeOutAll(gather, message), defaultTimeoutNanos));
+                gather.timeoutTask(schedule(() -> timeOutAll(gather), defaultTimeoutNanos));
             } catch (IllegalStateException schedulerRejected) {
                 return CompletableFuture.failedFuture(schedulerRejected); // nothing was sent
             }
@@ -429,11 +434,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
         return gather;
     }
 
-    private void timeOutAll(ReplyGather<?> gather, Message<?> message) {
+    private void timeOutAll(ReplyGather<?> gather) {
+        Duration timeout = Duration.ofNanos(defaultTimeoutNanos);
         for (int i = 0; i < gather.size(); i++) {
-            gather.envelope(i).fail(new SendException(SendError.TIMEOUT, gather.actorId(i),
-                    message.getClass().getSimpleName(), "no reply within the broadcast timeout of "
-                    + Duration.ofNanos(defaultTimeoutNanos), null));
+            gather.envelope(i).expire(gather.actorId(i), timeout);
         }
     }
 
@@ -461,8 +465,19 @@ public final class InMemoryMessageBroker implements MessageBroker {
         };
     }
 
-    /** Several listeners as one; each call is isolated from the others' exceptions. */
+    /**
+     * Several listeners as one; each call is isolated from the others' exceptions and errors
+     * (an {@code AssertionError} from a test's listener must not break a send after it was
+     * counted), except a {@link VirtualMachineError}, which no listener can make safe.
+     */
     private record Listeners(BrokerListener[] all) implements BrokerListener {
+
+        private static void ignore(Throwable t) {
+            if (t instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", t);
+        }
 
         static BrokerListener with(BrokerListener current, BrokerListener added) {
             if (current == NONE) {
@@ -488,8 +503,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
             for (BrokerListener l : all) {
                 try {
                     l.onSend(target, message, priority);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", e);
+                } catch (Throwable t) {
+                    ignore(t);
                 }
             }
         }
@@ -499,8 +514,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
             for (BrokerListener l : all) {
                 try {
                     l.onBroadcast(message, targets);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", e);
+                } catch (Throwable t) {
+                    ignore(t);
                 }
             }
         }
@@ -510,8 +525,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
             for (BrokerListener l : all) {
                 try {
                     l.onPublish(topic, message, targets);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", e);
+                } catch (Throwable t) {
+                    ignore(t);
                 }
             }
         }
@@ -532,11 +547,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
     @Override
     public List<ActorId> actorIds() {
-        List<ActorId> ids = new ArrayList<>(table.size());
-        for (MpscMailbox<?> m = table.first(); m != null; m = RoutingTable.next(m)) {
-            if (!m.isClosed()) {
-                ids.add(m.actorId());
-            }
+        List<MpscMailbox<?>> all = table.snapshot();
+        List<ActorId> ids = new ArrayList<>(all.size());
+        for (MpscMailbox<?> m : all) {
+            ids.add(m.actorId());
         }
         return Collections.unmodifiableList(ids);
     }
@@ -560,26 +574,31 @@ public final class InMemoryMessageBroker implements MessageBroker {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (MpscMailbox<?> m : table.closeAndClear()) {
-            topics.removeAll(m.id());
-            m.close(true);
-        }
-        schedulerLock.lock();
         try {
-            ScheduledExecutorService s = ownedScheduler;
-            if (s != null) {
-                s.shutdownNow();
+            for (MpscMailbox<?> m : table.closeAndClear()) {
+                try {
+                    topics.removeAll(m);
+                } finally {
+                    m.close(true); // whatever else fails, every mailbox is closed
+                }
             }
         } finally {
-            schedulerLock.unlock();
+            schedulerLock.lock();
+            try {
+                ScheduledExecutorService s = ownedScheduler;
+                if (s != null) {
+                    s.shutdownNow();
+                }
+            } finally {
+                schedulerLock.unlock();
+            }
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private Future<?> scheduleTimeout(Envelope e, ActorId actorId, Message<?> message, long nanos) {
-        return schedule(() -> e.fail(new SendException(SendError.TIMEOUT, actorId,
-                message.getClass().getSimpleName(), "no reply within " + Duration.ofNanos(nanos), null)), nanos);
+    private Future<?> scheduleTimeout(Envelope e, ActorId actorId, long nanos) {
+        return schedule(() -> e.expire(actorId, Duration.ofNanos(nanos)), nanos);
     }
 
     /** Schedules a timeout; {@code null} if the scheduler refuses while closing (close fails the message). */
@@ -678,7 +697,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         @Override
         public void deregister(MpscMailbox<?> mailbox) {
             if (table.remove(mailbox)) {
-                topics.removeAll(mailbox.id());
+                topics.removeAll(mailbox);
             }
             mailbox.close(false);
         }
@@ -699,14 +718,16 @@ public final class InMemoryMessageBroker implements MessageBroker {
         }
 
         /**
-         * Sizes the routing table for this many actors (spec: {@code with_capacity}).
+         * Sizes the routing table for this many actors (spec: {@code with_capacity}). The table
+         * still grows past it when needed; the bound only keeps a typo from reserving gigabytes.
          *
-         * @param actors expected number of registered actors, at least 0
+         * @param actors expected number of registered actors, 0 to {@value InMemoryMessageBroker#MAX_EXPECTED_ACTORS}
          * @return this builder
          */
         public Builder expectedActors(int actors) {
-            if (actors < 0) {
-                throw new IllegalArgumentException("expectedActors must be at least 0, was " + actors);
+            if (actors < 0 || actors > MAX_EXPECTED_ACTORS) {
+                throw new IllegalArgumentException("expectedActors must be between 0 and " + MAX_EXPECTED_ACTORS
+                        + ", was " + actors);
             }
             expectedSet = once(expectedSet, "expectedActors");
             this.expectedActors = actors;

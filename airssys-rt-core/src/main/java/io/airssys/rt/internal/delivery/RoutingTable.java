@@ -422,30 +422,6 @@ public final class RoutingTable {
     }
 
     /**
-     * Returns the first mailbox in registration order; follow {@link #next}.
-     *
-     * <p>Not consistent with {@link #get}, and a walk standing on a mailbox removed meanwhile
-     * stops there (removed mailboxes keep no links). Kept only until the broker calls
-     * {@link #snapshot()}; use that.
-     *
-     * @return the oldest registered mailbox, or {@code null}
-     */
-    public MpscMailbox<?> first() {
-        return first;
-    }
-
-    /**
-     * Returns the mailbox registered after {@code m}, or {@code null} if {@code m} was removed.
-     * Kept only until the broker calls {@link #snapshot()}; see {@link #first()}.
-     *
-     * @param m a mailbox from this table
-     * @return the next one, or {@code null}
-     */
-    public static MpscMailbox<?> next(MpscMailbox<?> m) {
-        return m.orderNext;
-    }
-
-    /**
      * Returns whether {@code m} is still registered here (by identity).
      *
      * @param m a mailbox
