@@ -8,6 +8,7 @@ import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.MessageBroker;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /** Spec: {@code metrics()} and the success-rate printout. */
 public final class MetricsExample {
@@ -39,7 +40,7 @@ public final class MetricsExample {
 
             BrokerMetrics metrics = broker.metrics();
             out.println("Active actors: " + metrics.registeredActors());
-            out.printf("Success rate: %.2f%%%n",
+            out.printf(Locale.ROOT, "Success rate: %.2f%%%n",
                     (metrics.totalDelivered() / (double) metrics.totalSent()) * 100.0);
             out.println("Sent " + metrics.totalSent() + ", delivered " + metrics.totalDelivered()
                     + ", failed " + metrics.totalFailed());

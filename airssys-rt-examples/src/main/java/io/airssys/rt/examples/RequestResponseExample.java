@@ -7,6 +7,7 @@ import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.MessageBroker;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,7 +45,7 @@ public final class RequestResponseExample {
                     .build());
 
             double balance = broker.send(accountId, new GetBalance(123)).join();
-            out.printf("Account balance: $%.2f%n", balance);
+            out.printf(Locale.ROOT, "Account balance: $%.2f%n", balance);
 
             String name = broker.send(dbActorId, new GetUserName(42)).join();
             out.println("User 42 is " + name);

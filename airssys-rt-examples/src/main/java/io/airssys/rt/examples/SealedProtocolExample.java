@@ -11,6 +11,7 @@ import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.mailbox.Mailbox;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * An actor with state whose protocol is a sealed interface, handled by an exhaustive
@@ -74,7 +75,7 @@ public final class SealedProtocolExample {
             boolean ok = broker.send(account, new Withdraw(74.5)).join();
             boolean tooMuch = broker.send(account, new Withdraw(1_000)).join();
             double balance = broker.send(account, new GetBalance(1)).join();
-            out.printf("withdraw 74.50: %s, withdraw 1000: %s, balance: $%.2f%n", ok, tooMuch, balance);
+            out.printf(Locale.ROOT, "withdraw 74.50: %s, withdraw 1000: %s, balance: $%.2f%n", ok, tooMuch, balance);
         }
     }
 

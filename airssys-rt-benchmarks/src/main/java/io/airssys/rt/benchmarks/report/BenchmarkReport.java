@@ -79,7 +79,7 @@ public final class BenchmarkReport {
                 out.resolve("jmh-latency.json")));
         System.out.println("running JMH: throughput, breakdown, scalability, topics (" + p.forks() + " fork(s))...");
         results.addAll(run(p, p.forks(), "(LatencyBreakdownBenchmark|ThroughputBenchmark|BroadcastBenchmark"
-                + "|ScalabilityBenchmark|TopicRoutingBenchmark|pekko\\.PekkoTellBenchmark|pekko\\.PekkoThroughputBenchmark"
+                + "|ScalabilityBenchmark|TopicRoutingBenchmark|PerActorTopicBenchmark|pekko\\.PekkoTellBenchmark|pekko\\.PekkoThroughputBenchmark"
                 + "|pekko\\.PekkoBroadcastBenchmark)\\.", out.resolve("jmh-other.json")));
 
         String machine = Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "

@@ -22,6 +22,7 @@ final class Tables {
     private static final String PBC = "pekko.PekkoBroadcastBenchmark.";
     private static final String SCALE = "ScalabilityBenchmark.sendToRandomActor";
     private static final String TOPIC = "TopicRoutingBenchmark.";
+    private static final String PER_ACTOR = "PerActorTopicBenchmark.";
 
     private final BenchmarkReport.Results r;
     private final BenchmarkReport.Memory m;
@@ -202,6 +203,15 @@ final class Tables {
                     String.format(Locale.ROOT, "%.2fx the plain send", routed / plain),
                     kind.equals("exact") ? verdict(routed / plain <= 2, "within 2x of a plain send") : "info");
         }
+        // per-actor topics (user.<id>.events): a subscribe must cost the same at 5,000 and 20,000 actors
+        double small = r.score(PER_ACTOR + "subscribeAndUnsubscribe", "subscribed=5000");
+        double large = r.score(PER_ACTOR + "subscribeAndUnsubscribe", "subscribed=20000");
+        row("per-actor topic, subscribe + unsubscribe, 5,000 / 20,000 subscribed", "–",
+                fmtNs(small) + " / " + fmtNs(large), "–", String.format(Locale.ROOT, "%.2fx", large / small),
+                verdict(large / small <= 2, "O(depth): 20,000 within 2x of 5,000"));
+        row("per-actor topic, publish to one of 5,000 / 20,000", "–",
+                fmtNs(r.score(PER_ACTOR + "publishToOne", "subscribed=5000")) + " / "
+                        + fmtNs(r.score(PER_ACTOR + "publishToOne", "subscribed=20000")), "–", "–", "info");
     }
 
     private static String human(long bytes) {
