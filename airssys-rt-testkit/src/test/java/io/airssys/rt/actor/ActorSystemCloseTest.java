@@ -39,6 +39,9 @@ class ActorSystemCloseTest {
     record Block() implements Message<Void> {
     }
 
+    record Noop() implements Message<Void> {
+    }
+
     record Request(int n) implements Message<Integer> {
     }
 
@@ -94,10 +97,12 @@ class ActorSystemCloseTest {
     }
 
     /**
-     * One dispatcher thread. Y gets 400 requests and, in its first run, sends X a message whose
-     * handler blocks (ignoring interrupts) until after close returns; Y's run, re-queued after
-     * its budget, waits behind X with most requests in its lanes. The shutdown timeout expires
-     * while X blocks; Y's run must still run and terminate Y.
+     * One dispatcher thread, a budget of 10. Y gets 400 requests and, in its first run, sends
+     * X nine messages, then one whose handler blocks (ignoring interrupts) until after close
+     * returns, then five more. Y's run, re-queued after its budget, waits behind X with most
+     * requests in its lanes. The shutdown timeout expires while X blocks: Y's run must still
+     * run and terminate Y. When X is released its budget is used up with messages left, so
+     * its run is re-submitted to an executor that is stopping: X must terminate too.
      */
     @ParameterizedTest
     @EnumSource(value = Owned.class, names = {"DEFAULT_POOL", "SPINNING"})
@@ -112,10 +117,11 @@ class ActorSystemCloseTest {
         CountDownLatch releaseX = new CountDownLatch(1);
         CountDownLatch openY = new CountDownLatch(1);
         CountDownLatch yStopped = new CountDownLatch(1);
+        CountDownLatch xStopped = new CountDownLatch(1);
         AtomicInteger yProcessed = new AtomicInteger();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 
-        ActorId x = system.spawn(Behaviors.receive().onTell(Block.class, blk -> {
+        ActorId x = system.spawn(Behaviors.receive().onTell(Noop.class, n -> { }).onTell(Block.class, blk -> {
             xEntered.countDown();
             while (releaseX.getCount() > 0 && System.nanoTime() - deadline < 0) {
                 try {
@@ -124,12 +130,18 @@ class ActorSystemCloseTest {
                     // deliberately ignores the interrupt of shutdownNow, like a handler stuck in I/O
                 }
             }
-        }).build());
+        }).onStop(ctx -> xStopped.countDown()).build());
         ActorId y = system.spawn(Behaviors.receive()
                 .onTell(Gate.class, g -> openY.await(PATIENCE.toSeconds(), TimeUnit.SECONDS))
                 .on(Request.class, r -> {
                     if (yProcessed.incrementAndGet() == 5) {
-                        broker.trySend(x, new Block());
+                        for (int i = 0; i < 9; i++) {
+                            broker.trySend(x, new Noop());
+                        }
+                        broker.trySend(x, new Block()); // X's tenth message: the last of its budget
+                        for (int i = 0; i < 5; i++) {
+                            broker.trySend(x, new Noop());
+                        }
                     }
                     return r.n();
                 })
@@ -148,6 +160,7 @@ class ActorSystemCloseTest {
         releaseX.countDown();
 
         assertThat(yStopped.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("Y's postStop ran").isTrue();
+        assertThat(xStopped.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("X's postStop ran").isTrue();
         assertThat(yProcessed.get()).isLessThan(400);
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(requests).allMatch(CompletableFuture::isDone);

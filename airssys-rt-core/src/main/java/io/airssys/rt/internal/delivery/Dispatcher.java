@@ -1,5 +1,7 @@
 package io.airssys.rt.internal.delivery;
 
+import io.airssys.rt.actor.SpinThenParkExecutor;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -7,7 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
@@ -33,7 +35,7 @@ import java.util.concurrent.ThreadPoolExecutor;
  *   scheduler is such a pool, and on JDK 21 starts a thread started by a virtual thread the
  *   same way. Any other executor's order is unknown.</li>
  * </ul>
- * For the second kind the dispatcher keeps its own FIFO queue of runs ({@link RunQueue}):
+ * For the second kind the dispatcher keeps its own FIFO queue of runs:
  * every run, first or re-submitted, is appended to it, and the executor gets a
  * <em>ticket</em> that runs whichever run is oldest when the ticket runs. Tickets may run
  * in any order; runs still start in the order they were queued, so a run that used its
@@ -71,7 +73,7 @@ public final class Dispatcher {
      * behind the tasks already waiting.
      */
     private static boolean keepsOneFifoQueue(Executor executor) {
-        if (executor instanceof io.airssys.rt.actor.SpinThenParkExecutor) {
+        if (executor instanceof SpinThenParkExecutor) {
             return true;
         }
         if (executor.getClass() == ThreadPoolExecutor.class) { // not a subclass: it may reorder
@@ -146,11 +148,11 @@ public final class Dispatcher {
     private static final class RunQueue implements Executor, Runnable {
         final ConcurrentLinkedQueue<Runnable> runs = new ConcurrentLinkedQueue<>();
         private final Executor executor;
-        private final ExecutorService service; // the executor if it can be shut down, else null
+        private final ForkJoinPool pool; // the executor if it is a ForkJoinPool, else null
 
         RunQueue(Executor executor) {
             this.executor = executor;
-            this.service = executor instanceof ExecutorService s ? s : null;
+            this.pool = executor instanceof ForkJoinPool p ? p : null;
         }
 
         @Override
@@ -164,14 +166,16 @@ public final class Dispatcher {
                 }
                 return; // a ticket or a closing system's drain took it: it runs
             }
-            // NOTE: a ForkJoinPool accepts a task a worker pushes to its own queue even after
-            // shutdownNow, and then never runs it; and a closing system drains this queue only
-            // once. So once the executor is shut down a run is never left queued: if it is
-            // still here, take it back and refuse (the mailbox then stops on this thread). The
-            // offer comes before this read, the shutdown before the drain: a run the drain
-            // missed is seen here. ActorSystemCloseTest.aRunQueuedWhenTheShutdownTimeoutExpires...
-            if (service != null && service.isShutdown() && runs.remove(run)) {
-                throw new RejectedExecutionException("the executor is shut down");
+            // NOTE: a ForkJoinPool that is stopping (shutdownNow) still accepts a task one of
+            // its workers pushes to its own queue, and never runs it; a closing system drains
+            // this queue only once, after shutdownNow. So if the pool is stopping, take the run
+            // back (if no one took it) and refuse it: the mailbox then stops on this thread.
+            // The offer comes before this read and shutdownNow before the drain, so a run the
+            // drain missed is seen here. (A pool that is only shut down still runs such tasks;
+            // other executors refuse by themselves.)
+            // ActorSystemCloseTest.aRunQueuedWhenTheShutdownTimeoutExpiresStillTerminatesItsActor
+            if (pool != null && (pool.isTerminating() || pool.isTerminated()) && runs.remove(run)) {
+                throw new RejectedExecutionException("the ForkJoinPool is stopping");
             }
         }
 
