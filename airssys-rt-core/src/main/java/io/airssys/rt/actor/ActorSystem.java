@@ -8,12 +8,14 @@ import io.airssys.rt.internal.delivery.MpscMailbox;
 import io.airssys.rt.mailbox.Mailbox;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,12 +34,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then {@link #attach(Mailbox, Behavior)} an actor to it.
  *
  * <h2>Threads</h2>
- * By default the system runs actors on its own {@link ForkJoinPool} with one daemon thread per
- * core (never the common pool). A run processes at most {@code throughput} messages of one
- * actor before the thread moves on to another, so a busy actor cannot starve the rest.
- * Handlers that block (I/O, {@code join()}) should run on virtual threads:
- * {@link Builder#virtualThreads()} gives every actor run its own virtual thread, so a blocked
- * handler parks only itself. An actor never runs on two threads at once either way.
+ * A run processes at most {@code throughput} messages of one actor
+ * ({@link Builder#throughput(int)}), then goes behind the runs already waiting, so a flooded
+ * actor does not starve the others: an actor that gets a message while others are flooded
+ * runs after at most about one budget of each run queued before it. An actor never runs on
+ * two threads at once. What each executor adds:
+ * <ul>
+ *   <li><b>Default</b>: the system's own {@link ForkJoinPool}, {@link Builder#threads(int)}
+ *   daemon threads (default: one per core; never the common pool). A pool worker would run
+ *   a task it submits itself before older submissions, so runs wait in the dispatcher's own
+ *   FIFO queue and the pool is handed one ticket per run.</li>
+ *   <li>{@link Builder#virtualThreads()}: every run gets a virtual thread of its own, so a
+ *   handler that blocks (I/O, {@code join()}) parks only itself. Runs wait in the same FIFO
+ *   queue (the virtual-thread scheduler is a {@code ForkJoinPool} too).</li>
+ *   <li>{@link Builder#spinningDispatcher(Duration)}: a {@link SpinThenParkExecutor} of
+ *   {@code threads(n)} threads that spin before they park; its one FIFO queue gives the order
+ *   directly.</li>
+ *   <li>{@link Builder#executor(Executor)}: a {@link java.util.concurrent.ThreadPoolExecutor}
+ *   with a FIFO work queue gets runs directly; any other executor (a {@code ForkJoinPool}, a
+ *   virtual-thread executor, one whose order is unknown) gets tickets for the dispatcher's
+ *   FIFO queue, so the order holds whatever order it runs tasks in.</li>
+ * </ul>
  *
  * <h2>Ownership</h2>
  * The system owns its broker and the executor it created: {@link #close()} closes both.
@@ -49,11 +66,16 @@ public final class ActorSystem implements AutoCloseable {
     public static final int DEFAULT_THROUGHPUT = 64;
 
     private static final AtomicInteger SYSTEMS = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger(ActorSystem.class.getName());
+
+    /** Marks the virtual threads a system started: holds that system's {@link #ownThreadMark}. */
+    private static final ThreadLocal<Object> VIRTUAL_THREAD_OWNER = new ThreadLocal<>();
 
     private final MessageBroker broker;
     private final Dispatcher dispatcher;
     private final ExecutorService ownedExecutor;
     private final Duration shutdownTimeout;
+    private final Object ownThreadMark = new Object();
 
     private ActorSystem(Builder b) {
         this.broker = b.broker != null ? b.broker : new InMemoryMessageBroker();
@@ -63,7 +85,12 @@ public final class ActorSystem implements AutoCloseable {
             if (b.spin != null) {
                 owned = new SpinThenParkExecutor(b.threads, b.spin, "airssys-rt-spinning-" + SYSTEMS.incrementAndGet() + "-");
             } else if (b.virtualThreads) {
-                owned = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("airssys-rt-actor-", 0).factory());
+                ThreadFactory virtual = Thread.ofVirtual().name("airssys-rt-actor-", 0).factory();
+                Object mark = ownThreadMark;
+                owned = Executors.newThreadPerTaskExecutor(task -> virtual.newThread(() -> {
+                    VIRTUAL_THREAD_OWNER.set(mark);
+                    task.run();
+                }));
             } else {
                 owned = newDispatcherPool(b.threads);
             }
@@ -168,20 +195,66 @@ public final class ActorSystem implements AutoCloseable {
 
     /**
      * Closes the broker (every actor stops, every pending future completes), then stops the
-     * executor this system created, waiting up to the shutdown timeout for running handlers.
+     * executor this system created.
+     *
+     * <p>Called from any other thread, it waits up to the
+     * {@linkplain Builder#shutdownTimeout(Duration) shutdown timeout} for the executor's threads
+     * to finish; after that it interrupts them and runs, on the calling thread, every actor run
+     * that was still waiting, so that every actor is stopped (its queued messages failed, its
+     * {@code postStop} run) even while a handler that ignores interrupts still holds a thread.
+     * That handler's own actor stops when its handler returns.
+     *
+     * <p>Called from one of the system's own threads (a handler, {@code preStart} or
+     * {@code postStop}), it cannot wait for its own thread: it closes the broker, shuts the
+     * executor down and returns at once. The executor's threads then finish the runs already
+     * waiting (each stops its closed actor quickly) and exit.
      */
     @Override
     public void close() {
         broker.close();
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
+        if (ownedExecutor == null) {
+            return;
+        }
+        ownedExecutor.shutdown();
+        if (isOwnThread(Thread.currentThread())) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            if (ownedExecutor.awaitTermination(shutdownTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                runOnThisThread(dispatcher.drainQueuedRuns()); // none expected: every ticket ran
+                return;
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        // NOTE: shutdownNow drops waiting runs (a ForkJoinPool drops the tickets and returns
+        // none of them). A run holds its mailbox's consumer role: dropped, its closed mailbox
+        // would never terminate. So run them here: those shutdownNow returns (runs given to
+        // the executor directly), then those still in the dispatcher's queue. A run submitted
+        // after this drain is refused (the executor is shut down) and stops its actor on the
+        // submitting thread. ActorSystemCloseTest.aRunQueuedWhenTheShutdownTimeoutExpires...
+        runOnThisThread(ownedExecutor.shutdownNow());
+        runOnThisThread(dispatcher.drainQueuedRuns());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean isOwnThread(Thread t) {
+        return switch (ownedExecutor) {
+            case SpinThenParkExecutor spinning -> spinning.isWorker(t);
+            case ForkJoinPool pool -> t instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+            default -> VIRTUAL_THREAD_OWNER.get() == ownThreadMark;
+        };
+    }
+
+    private static void runOnThisThread(List<Runnable> runs) {
+        for (Runnable run : runs) {
             try {
-                if (!ownedExecutor.awaitTermination(shutdownTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                    ownedExecutor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                ownedExecutor.shutdownNow();
-                Thread.currentThread().interrupt();
+                run.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "an actor run failed while the actor system was closing", e);
             }
         }
     }
@@ -193,6 +266,7 @@ public final class ActorSystem implements AutoCloseable {
         private boolean virtualThreads;
         private Duration spin;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private boolean threadsSet;
         private int throughput = DEFAULT_THROUGHPUT;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
 
@@ -219,10 +293,15 @@ public final class ActorSystem implements AutoCloseable {
          *
          * @param executor the executor
          * @return this builder
+         * @throws IllegalStateException if an executor kind or {@link #threads(int)} was set
          */
         public Builder executor(Executor executor) {
             Objects.requireNonNull(executor, "executor");
             checkNoExecutorYet();
+            if (threadsSet) {
+                throw new IllegalStateException("executor(...) cannot be combined with threads(" + threads
+                        + "): an injected executor has its own threads; size it instead");
+            }
             this.executor = executor;
             return this;
         }
@@ -231,9 +310,14 @@ public final class ActorSystem implements AutoCloseable {
          * Runs every actor run on a virtual thread of its own (for blocking handlers).
          *
          * @return this builder
+         * @throws IllegalStateException if an executor kind or {@link #threads(int)} was set
          */
         public Builder virtualThreads() {
             checkNoExecutorYet();
+            if (threadsSet) {
+                throw new IllegalStateException("virtualThreads() cannot be combined with threads(" + threads
+                        + "): every run gets a virtual thread of its own");
+            }
             this.virtualThreads = true;
             return this;
         }
@@ -259,16 +343,29 @@ public final class ActorSystem implements AutoCloseable {
         }
 
         /**
-         * Sets the number of dispatcher threads of the system's own pool (default: cores).
+         * Sets the number of dispatcher threads of the system's own pool or of the
+         * {@linkplain #spinningDispatcher(Duration) spinning dispatcher} (default: cores).
          *
          * @param count at least 1
          * @return this builder
+         * @throws IllegalStateException with {@link #virtualThreads()} or {@link #executor(Executor)},
+         *                               which bring their own threads
          */
         public Builder threads(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, was " + count);
             }
+            if (virtualThreads) {
+                throw new IllegalStateException("threads(" + count
+                        + ") cannot be combined with virtualThreads(): every run gets a virtual thread of its own");
+            }
+            if (executor != null) {
+                throw new IllegalStateException("threads(" + count
+                        + ") cannot be combined with executor(...): an injected executor has its own threads;"
+                        + " size it instead");
+            }
             this.threads = count;
+            this.threadsSet = true;
             return this;
         }
 
