@@ -475,7 +475,11 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         } catch (RejectedExecutionException rex) {
             // We hold the role but the executor will never run us: stop the actor here so that no
             // queued message is left hanging.
-            LOG.log(System.Logger.Level.ERROR, () -> actorIdString() + ": executor rejected the actor's run; "
+            // A closed mailbox whose run is refused by an executor shutting down with its system
+            // is the normal end of a close: not worth an error.
+            System.Logger.Level level = STACK.getVolatile(this) == CLOSED
+                    ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR;
+            LOG.log(level, () -> actorIdString() + ": executor rejected the actor's run; "
                     + "stopping it and failing its queued messages", rex);
             owner().deregister(this);
             terminate();
