@@ -208,7 +208,12 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return {@code true} if the message had not started (it is now skipped)
      */
     public boolean expire(io.airssys.rt.ActorId actorId, java.time.Duration timeout) {
-        boolean beforeStart = START_STATE.compareAndSet(this, NOT_STARTED, EXPIRED);
+        // NOTE: the state, not this CAS, says what happened: the consumer's own deadline check
+        // may have expired the message a moment ago, and then this (later) failure may still be
+        // the one that completes the future; it must not claim the message was being processed.
+        // Found by FaultInjectionTest.timeoutsUnderLoadSkipTimedOutMessagesAndEveryFutureCompletes.
+        boolean beforeStart = START_STATE.compareAndSet(this, NOT_STARTED, EXPIRED)
+                || (int) START_STATE.getVolatile(this) == EXPIRED;
         String within = timeout == null ? "its deadline passed" : "no reply within " + timeout;
         fail(new SendException(SendError.TIMEOUT, actorId, MpscMailbox.typeName(message), beforeStart
                 ? within + " before the actor started it (it never will)"
