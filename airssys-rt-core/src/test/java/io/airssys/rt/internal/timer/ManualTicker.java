@@ -21,6 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ManualTicker extends AbstractExecutorService implements ScheduledExecutorService {
 
+    /** Keeps a wheel that reschedules itself without end from hanging a test. */
+    private static final int MAX_RUNS_PER_ADVANCE = 1_000_000;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
     private long now;
@@ -65,7 +68,10 @@ final class ManualTicker extends AbstractExecutorService implements ScheduledExe
             if (!due.cancelled) {
                 due.done = true;
                 due.command.run();
-                runs++;
+                if (++runs > MAX_RUNS_PER_ADVANCE) {
+                    throw new IllegalStateException("more than " + MAX_RUNS_PER_ADVANCE
+                            + " task runs in one advance: is something rescheduling itself without end?");
+                }
             }
         }
     }

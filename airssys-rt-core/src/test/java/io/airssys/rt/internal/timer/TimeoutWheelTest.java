@@ -38,6 +38,9 @@ class TimeoutWheelTest {
     void aTimeoutFiresAtItsDeadlineNeverBeforeAndAtMostATickAfter(long delay) {
         AtomicLong firedAt = new AtomicLong(-1);
         Timeout t = wheel.schedule(() -> firedAt.set(ticker.nanoTime()), delay);
+        if (delay > wheel.tickNanos()) {
+            wheel.schedule(() -> { }, delay - wheel.tickNanos()); // a tick just before the deadline
+        }
 
         ticker.advance(delay - 1);
         assertThat(firedAt).as("fired early").hasValue(-1);
@@ -263,6 +266,62 @@ class TimeoutWheelTest {
                 assertThat(early.get(i)).as("timeout %d fired before its deadline", i).isZero();
             }
             assertThat(real.close()).isEmpty();
+        } finally {
+            stpe.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTimeoutPushedWhileATickIsFinishingIsNotLost() throws Exception {
+        // Each round: 20,000 timeouts fall due at one instant, which then spends a while walking
+        // them after it took the inbox. The tick's first clock read releases a burst of
+        // zero-delay timeouts from another thread: they land in that window, see a tick
+        // running, and schedule nothing. The ring is empty after that tick and nobody pushes
+        // again, so only the tick's re-check of the inbox (the Dekker pair with schedule) makes
+        // them fire.
+        AtomicReference<Thread> tickerThread = new AtomicReference<>();
+        ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "wheel-test-ticker");
+            t.setDaemon(true);
+            tickerThread.set(t);
+            return t;
+        });
+        AtomicReference<CountDownLatch> tickStarted = new AtomicReference<>();
+        TimeoutWheel real = new TimeoutWheel(stpe, () -> {
+            CountDownLatch l = tickStarted.get();
+            if (l != null && Thread.currentThread() == tickerThread.get()) {
+                l.countDown();
+            }
+            return System.nanoTime();
+        });
+        AtomicInteger runs = new AtomicInteger();
+        try {
+            int fired = 0;
+            for (int round = 0; round < 15; round++) {
+                CountDownLatch started = new CountDownLatch(1);
+                tickStarted.set(started); // the ticker's next clock read is that tick's
+                long due = System.nanoTime() + 100 * MS;
+                for (int i = 0; i < 20_000; i++) {
+                    real.schedule(() -> { }, due - System.nanoTime());
+                }
+                Thread burst = Thread.ofPlatform().start(() -> {
+                    try {
+                        started.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    for (int i = 0; i < 100; i++) {
+                        real.schedule(runs::incrementAndGet, 0);
+                    }
+                });
+                burst.join(10_000);
+                assertThat(burst.isAlive()).isFalse();
+                fired += 100;
+                int want = fired;
+                await().atMost(Duration.ofSeconds(5)).alias("round " + round + ": every zero-delay timeout ran")
+                        .until(() -> runs.get() == want);
+            }
         } finally {
             stpe.shutdownNow();
         }
