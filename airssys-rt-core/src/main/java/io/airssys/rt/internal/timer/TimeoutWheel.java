@@ -187,11 +187,16 @@ public final class TimeoutWheel {
      * @param delayNanos the delay; zero or less runs it at the next tick; huge delays are
      *                   capped (they simply never come)
      * @return the handle to {@linkplain Timeout#cancel() cancel} it with
-     * @throws RejectedExecutionException if the wheel is closed or the ticker refused the tick
-     *                                    task (was it shut down?); the task will not run
+     * @throws RejectedExecutionException if the wheel is closed, or the ticker is shut down or
+     *                                    refused the tick task; the task will not run
      */
     public Timeout schedule(Runnable task, long delayNanos) {
         Objects.requireNonNull(task, "task");
+        if (ticker.isShutdown()) {
+            // Said here, not only when a new wake is needed: with a wake already queued, a timeout
+            // accepted now would otherwise be refused silently later.
+            throw new RejectedExecutionException("the scheduler that runs the timeout wheel is shut down");
+        }
         long now = now();
         long delay = Math.max(0, delayNanos);
         long deadline = now > Long.MAX_VALUE - delay ? Long.MAX_VALUE : now + delay;

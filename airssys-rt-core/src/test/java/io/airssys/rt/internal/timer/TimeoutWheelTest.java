@@ -459,6 +459,17 @@ class TimeoutWheelTest {
     }
 
     @Test
+    void aShutDownTickerIsReportedEvenWhileAWakeIsQueued() {
+        AtomicInteger runs = new AtomicInteger();
+        wheel.schedule(runs::incrementAndGet, 10 * MS); // queues a wake at 10 ms
+        ticker.shutdown();
+        assertThatThrownBy(() -> wheel.schedule(runs::incrementAndGet, 20 * MS))
+                .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("shut down");
+        assertThat(wheel.close()).hasSize(1);
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
     void aShutDownTickerIsReportedAndTheRefusedTaskNeverRuns() {
         AtomicInteger runs = new AtomicInteger();
         ticker.shutdown();
