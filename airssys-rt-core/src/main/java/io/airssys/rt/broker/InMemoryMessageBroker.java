@@ -13,6 +13,8 @@ import io.airssys.rt.internal.delivery.MpscMailbox;
 import io.airssys.rt.internal.delivery.Outcomes;
 import io.airssys.rt.internal.delivery.ReplyGather;
 import io.airssys.rt.internal.delivery.RoutingTable;
+import io.airssys.rt.internal.timer.BrokerTimeouts;
+import io.airssys.rt.internal.timer.Timeout;
 import io.airssys.rt.internal.topic.TopicRegistry;
 import io.airssys.rt.mailbox.Mailbox;
 
@@ -23,12 +25,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -53,8 +51,11 @@ import java.util.function.Predicate;
  *
  * <p>Timeouts: {@link #send(ActorId, Message)} uses the default timeout ({@value #DEFAULT_TIMEOUT_SECONDS}
  * seconds unless configured; {@link Builder#noDefaultTimeout()} turns it off, which saves
- * scheduling a timer per request). Timers run on an injected scheduler or on one daemon
- * thread the broker starts on first use and stops on {@link #close()}.
+ * scheduling a timer per request). Timeouts live on a hashed timing wheel (1 ms ticks; a
+ * timeout fires at its deadline or up to one tick later, never before), whose wake-ups run on an
+ * injected scheduler or on one daemon thread the broker starts on first use and stops on
+ * {@link #close()}. Scheduling and cancelling a timeout are lock-free and a cancelled one is
+ * released at once.
  *
  * <p>Topic routing ({@link #sendWithRouting}) picks one of the matching subscribers by the
  * <em>power of two choices</em>: two distinct subscribers at random, and the one with fewer
@@ -79,9 +80,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
     private final Owner owner = new Owner();
     private final long defaultTimeoutNanos; // 0: none
     private final int joinSpinMicros;
-    private final ScheduledExecutorService injectedScheduler;
-    private final ReentrantLock schedulerLock = new ReentrantLock();
-    private volatile ScheduledExecutorService ownedScheduler;
+    private final BrokerTimeouts timeouts;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock listenerLock = new ReentrantLock();
     private volatile BrokerListener listener = BrokerListener.NONE;
@@ -95,7 +94,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         this.table = new RoutingTable(b.expectedActors);
         this.defaultTimeoutNanos = b.defaultTimeout == null ? 0 : b.defaultTimeout.toNanos();
         this.joinSpinMicros = (int) b.joinSpin.toNanos() / 1_000;
-        this.injectedScheduler = b.scheduler;
+        this.timeouts = new BrokerTimeouts(b.scheduler);
         this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue());
     }
 
@@ -415,7 +414,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         }
         if (n > 0 && defaultTimeoutNanos > 0) {
             try {
-                gather.timeoutTask(schedule(() -> timeOutAll(gather), defaultTimeoutNanos));
+                gather.timeoutTask(timeouts.schedule(() -> timeOutAll(gather), defaultTimeoutNanos));
             } catch (IllegalStateException schedulerRejected) {
                 return CompletableFuture.failedFuture(schedulerRejected); // nothing was sent
             }
@@ -583,64 +582,14 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 }
             }
         } finally {
-            schedulerLock.lock();
-            try {
-                ScheduledExecutorService s = ownedScheduler;
-                if (s != null) {
-                    s.shutdownNow();
-                }
-            } finally {
-                schedulerLock.unlock();
-            }
+            timeouts.close();
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private Future<?> scheduleTimeout(Envelope e, ActorId actorId, long nanos) {
-        return schedule(() -> e.expire(actorId, Duration.ofNanos(nanos)), nanos);
-    }
-
-    /** Schedules a timeout; {@code null} if the scheduler refuses while closing (close fails the message). */
-    private Future<?> schedule(Runnable task, long nanos) {
-        try {
-            return scheduler().schedule(task, nanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-            if (!closed.get()) {
-                throw new IllegalStateException("the timeout scheduler rejected a timeout task; was the "
-                        + "ScheduledExecutorService given to the broker shut down?", closing);
-            }
-            return null;
-        }
-    }
-
-    private ScheduledExecutorService scheduler() {
-        if (injectedScheduler != null) {
-            return injectedScheduler;
-        }
-        ScheduledExecutorService s = ownedScheduler;
-        if (s != null) {
-            return s;
-        }
-        schedulerLock.lock();
-        try {
-            s = ownedScheduler;
-            if (s == null) {
-                ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1, r -> {
-                    Thread t = new Thread(r, "airssys-rt-timer");
-                    t.setDaemon(true);
-                    return t;
-                });
-                stpe.setRemoveOnCancelPolicy(true); // results usually beat timeouts: free the task now
-                if (closed.get()) {
-                    stpe.shutdown(); // a send racing with close: its timer is moot
-                }
-                ownedScheduler = s = stpe;
-            }
-            return s;
-        } finally {
-            schedulerLock.unlock();
-        }
+    private Timeout scheduleTimeout(Envelope e, ActorId actorId, long nanos) {
+        return timeouts.schedule(() -> e.expire(actorId, Duration.ofNanos(nanos)), nanos);
     }
 
     private SendException notDelivered(ActorId actorId, Message<?> message) {
@@ -782,7 +731,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
         /**
          * Runs timeouts on {@code scheduler} instead of a thread of the broker's own. The
-         * broker never shuts an injected scheduler down.
+         * broker never shuts an injected scheduler down. The scheduler sees only the timing
+         * wheel's wake-ups (one task at a time, at most one tick apart while timeouts are
+         * pending, none while there are none), never a task per request; timeouts fire on its
+         * clock (the testkit's {@code ManualScheduler} drives them by hand).
          *
          * @param scheduler the scheduler
          * @return this builder

@@ -9,7 +9,7 @@ import io.airssys.rt.deadletter.DeadLetterReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
+import io.airssys.rt.internal.timer.Timeout;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -78,7 +78,7 @@ public final class Envelope extends CompletableFuture<Object> {
     /** How long {@link #join()} and {@link #get()} spin before parking, in microseconds. */
     private final short spinMicros;
     /** The timeout task to cancel when the result arrives first, or {@code null}. */
-    private volatile Future<?> timeoutTask;
+    private volatile Timeout timeoutTask;
     /** {@link #NOT_STARTED}, {@link #STARTED} or {@link #EXPIRED}; only used with a deadline. */
     @SuppressWarnings("unused") // CAS through START_STATE
     private volatile int startState;
@@ -235,12 +235,12 @@ public final class Envelope extends CompletableFuture<Object> {
      *
      * @param task the task, or {@code null}
      */
-    public void timeoutTask(Future<?> task) {
+    public void timeoutTask(Timeout task) {
         this.timeoutTask = task;
         // NOTE: the outcome may have been decided before the task was set (volatile write, then
         // isDone's volatile read; afterOutcome reads the field after completing): cancel it here.
         if (task != null && isDone()) {
-            task.cancel(false);
+            task.cancel();
         }
     }
 
@@ -364,9 +364,9 @@ public final class Envelope extends CompletableFuture<Object> {
     }
 
     private void afterOutcome() {
-        Future<?> task = timeoutTask;
+        Timeout task = timeoutTask;
         if (task != null) {
-            task.cancel(false);
+            task.cancel();
         }
         if (gather != null) {
             gather.arrived(slot);

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
+import io.airssys.rt.internal.timer.Timeout;
 
 /**
  * Collects the outcomes of one broadcast, one slot per target in registration order, and
@@ -40,7 +40,7 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
     private volatile int remaining;
 
     /** The broadcast's timeout task, or {@code null}. */
-    private volatile Future<?> timeoutTask;
+    private volatile Timeout timeoutTask;
 
     /**
      * Creates a gather for {@code targets} actors.
@@ -109,10 +109,10 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
      *
      * @param task the broadcast's timeout task, or {@code null}
      */
-    public void timeoutTask(Future<?> task) {
+    public void timeoutTask(Timeout task) {
         this.timeoutTask = task;
         if (isDone() && task != null) {
-            task.cancel(false); // finished before the task was set
+            task.cancel(); // finished before the task was set
         }
     }
 
@@ -135,9 +135,9 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
     }
 
     private void finish() {
-        Future<?> task = timeoutTask;
+        Timeout task = timeoutTask;
         if (task != null) {
-            task.cancel(false);
+            task.cancel();
         }
         List<Reply<R>> replies = new ArrayList<>(envelopes.length);
         for (int i = 0; i < envelopes.length; i++) {
