@@ -206,17 +206,18 @@ public interface MessageBroker extends AutoCloseable {
     boolean isRegistered(ActorId actorId);
 
     /**
-     * Returns the number of registered actors (spec: {@code registered_count}): a snapshot for
-     * monitoring, which may lag a registration that a concurrent {@link #isRegistered} already
-     * sees.
+     * Returns the number of registered actors (spec: {@code registered_count}), consistent with
+     * {@link #isRegistered} at one instant (linearizable); stale as soon as it returns.
      *
      * @return the count
      */
     int registeredCount();
 
     /**
-     * Returns the registered ids in registration order (spec: {@code actor_ids}): a snapshot
-     * for monitoring, stale as soon as it returns.
+     * Returns the registered ids in registration order (spec: {@code actor_ids}): the
+     * registrations at one instant (an id {@link #isRegistered} just reported is in it unless it
+     * was unregistered since), stale as soon as it returns. Broadcasts pick their targets the
+     * same way.
      *
      * @return an unmodifiable list
      */
