@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,12 +30,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Design</h2>
  * <ul>
- *   <li><b>Accept or reject, atomically.</b> {@link #state} holds the shutdown bit and the
- *   number of {@code execute} calls between their check and their offer. {@code execute}
- *   enters with a CAS that fails once the bit is set, offers, then leaves. A worker exits only
- *   when the bit is set, no {@code execute} is inside, and the queue is empty: a task is
- *   therefore either rejected or in the queue before the last worker can leave, and run.
- *   </li>
+ *   <li><b>Accept or reject, atomically.</b> {@code execute} offers the task, then reads
+ *   {@link #shutdown}. Seen clear: a worker that later sees the flag reads the queue after our
+ *   offer (volatile order), so it does not exit before the task runs. Seen set: the task is
+ *   taken back out of the queue and rejected, unless a worker already took it (then it runs).
+ *   The fast path is one offer and one read of a flag nobody writes while running: a spinning
+ *   worker polls the queue and that flag, so a submitter writes no line the spinner reads
+ *   besides the queue's own (an earlier version counted submitters in a word the spinner
+ *   read, and the handoff paid a cache-line transfer for it).</li>
  *   <li><b>Wake one, only when one is parked.</b> A worker that found nothing for
  *   {@code spin} joins {@link #parked} (a stack, under {@link #parkedLock}), re-checks the
  *   queue, and parks until a submitter takes it off the stack and unparks it. A submitter
@@ -48,13 +49,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SpinThenParkExecutor extends AbstractExecutorService {
 
-    /** {@link #state} bit: shut down; the bits below count {@code execute} calls inside. */
-    private static final int SHUTDOWN = 1 << 30;
 
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final long spinNanos;
     private final Worker[] workers;
-    private final AtomicInteger state = new AtomicInteger();
+    private volatile boolean shutdown;
     private final ReentrantLock parkedLock = new ReentrantLock();
     private final ArrayDeque<Worker> parked = new ArrayDeque<>(); // guarded by parkedLock
     private volatile int parkedCount; // written under parkedLock
@@ -107,22 +106,17 @@ public final class SpinThenParkExecutor extends AbstractExecutorService {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        for (;;) {
-            int s = state.get();
-            if ((s & SHUTDOWN) != 0) {
-                throw new RejectedExecutionException("SpinThenParkExecutor is shut down");
-            }
-            if (state.compareAndSet(s, s + 1)) {
-                break;
-            }
+        if (shutdown) {
+            throw new RejectedExecutionException("SpinThenParkExecutor is shut down");
         }
-        try {
-            queue.offer(task);
-        } finally {
-            // NOTE: leave only after the offer: a worker exits when it sees SHUTDOWN with no
-            // execute inside and then an empty queue, so it cannot miss this task.
-            // SpinThenParkExecutorTest.everyAcceptedTaskRunsEvenWhenExecuteRacesShutdown.
-            state.decrementAndGet();
+        queue.offer(task);
+        // NOTE: offer, then read the flag; a worker exits only after reading the flag set and
+        // then the queue empty. If we read it clear, the shutdown came after our offer, so that
+        // worker's queue read sees the task. If we read it set, take the task back; if a worker
+        // took it first, it runs. Either way: rejected, or run.
+        // SpinThenParkExecutorTest.everyAcceptedTaskRunsEvenWhenExecuteRacesShutdown.
+        if (shutdown && queue.remove(task)) {
+            throw new RejectedExecutionException("SpinThenParkExecutor is shut down");
         }
         // NOTE: the offer (a volatile write in the queue) comes before this volatile read; a
         // parking worker raises parkedCount before it re-reads the queue. One of the two sees
@@ -162,9 +156,9 @@ public final class SpinThenParkExecutor extends AbstractExecutorService {
                     runTask(task);
                     continue;
                 }
-                // NOTE: state first, then the queue: with SHUTDOWN set and no execute inside,
-                // no task can be added any more, so an empty queue now stays empty.
-                if (state.get() == SHUTDOWN && queue.isEmpty()) {
+                // NOTE: the flag first, then the queue (see execute): a task offered before the
+                // flag was set is seen here; one offered later is taken back by its submitter.
+                if (shutdown && queue.isEmpty()) {
                     return;
                 }
                 park(self);
@@ -194,7 +188,7 @@ public final class SpinThenParkExecutor extends AbstractExecutorService {
             if (task != null) {
                 return task;
             }
-        } while (System.nanoTime() - deadline < 0 && (state.get() & SHUTDOWN) == 0);
+        } while (System.nanoTime() - deadline < 0 && !shutdown);
         return null;
     }
 
@@ -209,7 +203,7 @@ public final class SpinThenParkExecutor extends AbstractExecutorService {
             parkedLock.unlock();
         }
         // The re-check of the handshake (see execute).
-        while (self.parked && queue.isEmpty() && (state.get() & SHUTDOWN) == 0) {
+        while (self.parked && queue.isEmpty() && !shutdown) {
             Thread.interrupted(); // a stale interrupt would make park return at once
             LockSupport.park(this);
         }
@@ -230,7 +224,7 @@ public final class SpinThenParkExecutor extends AbstractExecutorService {
     /** Rejects new tasks; the workers run every task already accepted, then exit. */
     @Override
     public void shutdown() {
-        state.getAndUpdate(s -> s | SHUTDOWN);
+        shutdown = true;
         for (Worker w : workers) {
             LockSupport.unpark(w.thread);
         }
@@ -257,7 +251,7 @@ public final class SpinThenParkExecutor extends AbstractExecutorService {
 
     @Override
     public boolean isShutdown() {
-        return (state.get() & SHUTDOWN) != 0;
+        return shutdown;
     }
 
     @Override

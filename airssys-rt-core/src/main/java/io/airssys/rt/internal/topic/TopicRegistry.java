@@ -2,6 +2,8 @@ package io.airssys.rt.internal.topic;
 
 import io.airssys.rt.broker.Topics;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -65,6 +67,16 @@ import java.util.function.LongFunction;
  */
 public final class TopicRegistry<T> {
 
+    private static final VarHandle CACHE;
+
+    static {
+        try {
+            CACHE = MethodHandles.lookup().findVarHandle(TopicRegistry.class, "cache", AtomicReferenceArray.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The size of the match cache: the most topics whose matches are kept (a power of two). */
     static final int MAX_CACHED_TOPICS = 4096;
 
@@ -79,7 +91,8 @@ public final class TopicRegistry<T> {
     private final Map<Long, Subscriptions<T>> byActor = new HashMap<>(); // under lock
     private final Map<Object, Subscriptions<T>> bySubscriber = new IdentityHashMap<>(); // under lock
     private final Node root = new Node();
-    private final AtomicReferenceArray<Cached> cache = new AtomicReferenceArray<>(MAX_CACHED_TOPICS);
+    /** Allocated by the first match: a broker that never routes by topic keeps no cache (16 KB). */
+    private volatile AtomicReferenceArray<Cached> cache;
     private volatile long version; // written under lock, after the tree changed
     private volatile boolean cacheUsed; // an entry may have been stored since the last emptying
     private long nextSeq; // under lock
@@ -251,6 +264,7 @@ public final class TopicRegistry<T> {
     public Object[] match(String topic) {
         long v = version;
         int slot = slot(topic);
+        AtomicReferenceArray<Cached> cache = cache();
         Cached hit = cache.get(slot);
         if (hit != null && hit.version == v && hit.topic.equals(topic)) {
             return hit.subscribers;
@@ -273,6 +287,19 @@ public final class TopicRegistry<T> {
             cache.compareAndSet(slot, fresh, null);
         }
         return subscribers;
+    }
+
+    private AtomicReferenceArray<Cached> cache() {
+        AtomicReferenceArray<Cached> c = cache;
+        if (c == null) {
+            c = new AtomicReferenceArray<>(MAX_CACHED_TOPICS);
+            // NOTE: a removal that read the cache as null wrote its version before that read, and
+            // this CAS comes after it, so our matcher's version check (see match) sees the removal.
+            if (!CACHE.compareAndSet(this, null, c)) {
+                c = cache; // another matcher allocated it first
+            }
+        }
+        return c;
     }
 
     @Override
@@ -328,7 +355,8 @@ public final class TopicRegistry<T> {
         // computes from a tree with the change in it, and an entry stamped with an older
         // version is never used again (unsubscribeAndRemoveAllTakeEffectForCachedTopicsToo).
         version = version + 1;
-        if (removal && cacheUsed) {
+        AtomicReferenceArray<Cached> cache = this.cache;
+        if (removal && cacheUsed && cache != null) {
             cacheUsed = false;
             for (int i = 0; i < MAX_CACHED_TOPICS; i++) {
                 Cached c = cache.get(i);
@@ -408,6 +436,10 @@ public final class TopicRegistry<T> {
 
     /** Topics in the match cache. */
     int cachedTopics() {
+        AtomicReferenceArray<Cached> cache = this.cache;
+        if (cache == null) {
+            return 0;
+        }
         int n = 0;
         for (int i = 0; i < MAX_CACHED_TOPICS; i++) {
             if (cache.get(i) != null) {
@@ -419,6 +451,10 @@ public final class TopicRegistry<T> {
 
     /** Whether a cache entry holds this subscriber. */
     boolean cacheRetains(Object subscriber) {
+        AtomicReferenceArray<Cached> cache = this.cache;
+        if (cache == null) {
+            return false;
+        }
         for (int i = 0; i < MAX_CACHED_TOPICS; i++) {
             Cached c = cache.get(i);
             if (c != null && Arrays.stream(c.subscribers).anyMatch(s -> s == subscriber)) {
