@@ -4,6 +4,7 @@ import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
 import io.airssys.rt.broker.MessageBroker;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,16 @@ public interface ActorContext {
      * @return the broker
      */
     MessageBroker broker();
+
+    /**
+     * Returns the headers the sender of the message being processed gave in its
+     * {@link io.airssys.rt.broker.SendOptions} (trace context, correlation ids). Read them in
+     * the handler itself: a continuation that runs later sees the headers of whatever message
+     * the actor processes then (capture the map instead).
+     *
+     * @return an unmodifiable map, empty if none or outside a handler
+     */
+    Map<String, String> headers();
 
     /**
      * Sends a message to another actor. Never wait for the result inside a handler on a
@@ -49,9 +60,24 @@ public interface ActorContext {
     }
 
     /**
-     * Stops this actor once the current message is processed: it is unregistered, queued
-     * messages fail with {@link io.airssys.rt.broker.SendError#ACTOR_STOPPED}, then
-     * {@link Actor#postStop} runs.
+     * Sends a message to another actor with options (timeout, priority, headers).
+     *
+     * @param target  the receiver
+     * @param message the message
+     * @param options see {@link io.airssys.rt.broker.SendOptions}
+     * @param <R>     the result type
+     * @return a future of the result
+     */
+    default <R> CompletableFuture<R> send(ActorId target, Message<R> message,
+                                          io.airssys.rt.broker.SendOptions options) {
+        return broker().send(target, message, options);
+    }
+
+    /**
+     * Stops this actor: it is unregistered at once and its queued messages fail with
+     * {@link io.airssys.rt.broker.SendError#ACTOR_STOPPED}; the message being processed
+     * finishes, then {@link Actor#postStop} runs. Safe from any thread (a later-reply
+     * continuation too).
      */
     void stop();
 }

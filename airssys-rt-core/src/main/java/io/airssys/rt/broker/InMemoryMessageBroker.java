@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -202,30 +203,31 @@ public final class InMemoryMessageBroker implements MessageBroker {
     // ------------------------------------------------------------------ delivery
 
     @Override
-    public <R> CompletableFuture<R> send(ActorId actorId, Message<R> message) {
+    public <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, SendOptions options) {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
-        return request(actorId, message, defaultTimeoutNanos, Priority.NORMAL);
+        Objects.requireNonNull(options, "options");
+        return request(actorId, message, timeoutNanos(options), priorityOf(options, Priority.NORMAL),
+                options.headers());
     }
 
-    @Override
-    public <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, Duration timeout) {
-        Objects.requireNonNull(actorId, "actorId");
-        Objects.requireNonNull(message, "message");
-        return request(actorId, message, timeoutNanos(timeout), Priority.NORMAL);
+    /** The timeout the options ask for, in nanoseconds; 0 for none. */
+    private long timeoutNanos(SendOptions options) {
+        if (options.hasNoTimeout()) {
+            return 0;
+        }
+        Duration t = options.timeout();
+        return t == null ? defaultTimeoutNanos : timeoutNanos(t);
     }
 
-    @Override
-    public <R> CompletableFuture<R> sendWithPriority(ActorId actorId, Message<R> message, Priority priority) {
-        Objects.requireNonNull(actorId, "actorId");
-        Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(priority, "priority");
-        return request(actorId, message, defaultTimeoutNanos, priority);
+    private static Priority priorityOf(SendOptions options, Priority otherwise) {
+        Priority p = options.priority();
+        return p == null ? otherwise : p;
     }
 
     private <R> CompletableFuture<R> request(ActorId actorId, Message<R> message, long timeoutNanos,
-                                             Priority priority) {
-        Envelope e = Envelope.request(message, priority, joinSpinMicros);
+                                             Priority priority, Map<String, String> headers) {
+        Envelope e = Envelope.request(message, priority, joinSpinMicros, headers);
         outcomes.sent(1);
         listener.onSend(actorId, message, priority);
         long t0 = outcomes.sampleStart();
@@ -264,12 +266,17 @@ public final class InMemoryMessageBroker implements MessageBroker {
     }
 
     @Override
-    public void trySend(ActorId actorId, Message<Void> message) {
+    public void trySend(ActorId actorId, Message<Void> message, SendOptions options) {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
-        Envelope e = Envelope.oneWay(message, Priority.NORMAL);
+        Objects.requireNonNull(options, "options");
+        Priority priority = priorityOf(options, Priority.NORMAL);
+        Envelope e = Envelope.oneWay(message, priority, options.headers());
+        if (options.timeout() != null) {
+            e.deadlineAfter(timeoutNanos(options.timeout())); // only an explicit one: checked when it would start
+        }
         outcomes.sent(1);
-        listener.onSend(actorId, message, Priority.NORMAL);
+        listener.onSend(actorId, message, priority);
         long t0 = outcomes.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
         SendException error;
@@ -292,18 +299,20 @@ public final class InMemoryMessageBroker implements MessageBroker {
     }
 
     @Override
-    public <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message) {
+    public <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message, SendOptions options) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(options, "options");
+        Priority priority = priorityOf(options, key.priority());
         MpscMailbox<?> chosen = pickOne(topics.match(key.topic()));
         if (chosen == null) {
-            Envelope e = Envelope.request(message, key.priority(), joinSpinMicros);
+            Envelope e = Envelope.request(message, priority, joinSpinMicros, options.headers());
             outcomes.sent(1);
             e.retireUndelivered(noSubscriber(key.topic()), DeadLetterReason.NO_SUBSCRIBER,
                     new DeadLetter.ToTopic(key.topic(), false), outcomes);
             return future(e);
         }
-        return request(chosen.actorId(), message, defaultTimeoutNanos, key.priority());
+        return request(chosen.actorId(), message, timeoutNanos(options), priority, options.headers());
     }
 
     /** Power of two choices: of two random open subscribers, the one with the shorter queue. */
@@ -337,9 +346,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
     }
 
     @Override
-    public <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message) {
+    public <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message, SendOptions options) {
         Topics.checkConcrete(topic);
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(options, "options");
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedError("publish to '" + topic + "'"));
         }
@@ -352,7 +362,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         }
         if (targets.isEmpty()) {
             outcomes.sent(1);
-            outcomes.undelivered(message, Priority.NORMAL.ordinal(), System.nanoTime(),
+            outcomes.undelivered(message, priorityOf(options, Priority.NORMAL).ordinal(), System.nanoTime(),
                     new DeadLetter.ToTopic(topic, true), DeadLetterReason.NO_SUBSCRIBER,
                     noSubscriber(topic).getMessage());
             listener.onPublish(topic, message, List.of());
@@ -361,23 +371,27 @@ public final class InMemoryMessageBroker implements MessageBroker {
         if (listener != BrokerListener.NONE) {
             listener.onPublish(topic, message, idsOf(targets)); // the id list is built only for a listener
         }
-        return gather(message, targets);
+        return gather(message, targets, options);
     }
 
     @Override
-    public <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message) {
+    public <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message, SendOptions options) {
         Objects.requireNonNull(message, "message");
-        return broadcastTo(message, null);
+        Objects.requireNonNull(options, "options");
+        return broadcastTo(message, null, options);
     }
 
     @Override
-    public <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter) {
+    public <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter,
+                                                                 SendOptions options) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(filter, "filter");
-        return broadcastTo(message, filter);
+        Objects.requireNonNull(options, "options");
+        return broadcastTo(message, filter, options);
     }
 
-    private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter) {
+    private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter,
+                                                             SendOptions options) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedError("broadcast " + message.getClass().getSimpleName()));
         }
@@ -391,7 +405,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         if (listener != BrokerListener.NONE) {
             listener.onBroadcast(message, idsOf(targets));
         }
-        return gather(message, targets);
+        return gather(message, targets, options);
     }
 
     private static List<ActorId> idsOf(List<MpscMailbox<?>> targets) {
@@ -402,19 +416,22 @@ public final class InMemoryMessageBroker implements MessageBroker {
         return Collections.unmodifiableList(ids);
     }
 
-    private <R> CompletableFuture<List<Reply<R>>> gather(Message<R> message, List<MpscMailbox<?>> targets) {
+    private <R> CompletableFuture<List<Reply<R>>> gather(Message<R> message, List<MpscMailbox<?>> targets,
+                                                         SendOptions options) {
         int n = targets.size();
+        long timeout = timeoutNanos(options);
+        Priority priority = priorityOf(options, Priority.NORMAL);
         ReplyGather<R> gather = new ReplyGather<>(n, joinSpinMicros);
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            Envelope e = gather.envelope(i, targets.get(i).id(), message, Priority.NORMAL, now);
-            if (defaultTimeoutNanos > 0) {
-                e.deadlineAfter(defaultTimeoutNanos);
+            Envelope e = gather.envelope(i, targets.get(i).id(), message, priority, now, options.headers());
+            if (timeout > 0) {
+                e.deadlineAfter(timeout);
             }
         }
-        if (n > 0 && defaultTimeoutNanos > 0) {
+        if (n > 0 && timeout > 0) {
             try {
-                gather.timeoutTask(timeouts.schedule(() -> timeOutAll(gather), defaultTimeoutNanos));
+                gather.timeoutTask(timeouts.schedule(() -> timeOutAll(gather, timeout), timeout));
             } catch (IllegalStateException schedulerRejected) {
                 return CompletableFuture.failedFuture(schedulerRejected); // nothing was sent
             }
@@ -433,8 +450,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
         return gather;
     }
 
-    private void timeOutAll(ReplyGather<?> gather) {
-        Duration timeout = Duration.ofNanos(defaultTimeoutNanos);
+    private void timeOutAll(ReplyGather<?> gather, long nanos) {
+        Duration timeout = Duration.ofNanos(nanos);
         for (int i = 0; i < gather.size(); i++) {
             gather.envelope(i).expire(gather.actorId(i), timeout);
         }

@@ -63,7 +63,9 @@ public interface MessageBroker extends AutoCloseable {
      * @param <R>     the result type
      * @return a future of the result
      */
-    <R> CompletableFuture<R> send(ActorId actorId, Message<R> message);
+    default <R> CompletableFuture<R> send(ActorId actorId, Message<R> message) {
+        return send(actorId, message, SendOptions.DEFAULT);
+    }
 
     /**
      * Sends a message and returns its result, failing with {@link SendError#TIMEOUT} if it
@@ -75,7 +77,21 @@ public interface MessageBroker extends AutoCloseable {
      * @param <R>     the result type
      * @return a future of the result
      */
-    <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, Duration timeout);
+    default <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, Duration timeout) {
+        return send(actorId, message, SendOptions.timeout(timeout));
+    }
+
+    /**
+     * Sends a message with options: any combination of timeout, priority and headers (see
+     * {@link SendOptions}). Every other {@code send} is a shorthand for this one.
+     *
+     * @param actorId the receiver
+     * @param message the message
+     * @param options timeout, priority, headers
+     * @param <R>     the result type
+     * @return a future of the result
+     */
+    <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, SendOptions options);
 
     /**
      * Sends a message with a priority (spec: {@code send_with_priority}): the actor processes
@@ -88,7 +104,9 @@ public interface MessageBroker extends AutoCloseable {
      * @param <R>      the result type
      * @return a future of the result
      */
-    <R> CompletableFuture<R> sendWithPriority(ActorId actorId, Message<R> message, Priority priority);
+    default <R> CompletableFuture<R> sendWithPriority(ActorId actorId, Message<R> message, Priority priority) {
+        return send(actorId, message, SendOptions.priority(priority));
+    }
 
     /**
      * Enqueues a fire-and-forget message without waiting for room (spec: {@code try_send}): a
@@ -102,7 +120,22 @@ public interface MessageBroker extends AutoCloseable {
      *                       or {@link SendError#ACTOR_STOPPED} if it was not enqueued (a full
      *                       {@code DROP_NEWEST} mailbox drops it without throwing; see above)
      */
-    void trySend(ActorId actorId, Message<Void> message);
+    default void trySend(ActorId actorId, Message<Void> message) {
+        trySend(actorId, message, SendOptions.DEFAULT);
+    }
+
+    /**
+     * Enqueues a fire-and-forget message with options, like {@link #trySend(ActorId, Message)}:
+     * the priority and headers apply; the broker's default timeout does not, but an explicit
+     * timeout does: if the actor cannot start the message within it, it is skipped and
+     * dead-lettered {@code TIMED_OUT}.
+     *
+     * @param actorId the receiver
+     * @param message the message
+     * @param options priority, headers, optional start deadline
+     * @throws SendException as {@link #trySend(ActorId, Message)}
+     */
+    void trySend(ActorId actorId, Message<Void> message, SendOptions options);
 
     /**
      * Sends one message to every registered actor (spec: {@code broadcast}). The same
@@ -112,7 +145,21 @@ public interface MessageBroker extends AutoCloseable {
      * @param <R>     the result type
      * @return a future of one {@link Reply} per actor, in registration order
      */
-    <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message);
+    default <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message) {
+        return broadcast(message, SendOptions.DEFAULT);
+    }
+
+    /**
+     * Broadcasts with options (see {@link #broadcast(Message)}): the timeout bounds the whole
+     * gathering (a target that has not answered by then gets a {@code TIMEOUT} reply); priority
+     * and headers apply to every copy.
+     *
+     * @param message the message
+     * @param options timeout, priority, headers
+     * @param <R>     the result type
+     * @return a future of one {@link Reply} per actor, in registration order
+     */
+    <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message, SendOptions options);
 
     /**
      * Sends one message to every registered actor whose id passes {@code filter}
@@ -123,7 +170,22 @@ public interface MessageBroker extends AutoCloseable {
      * @param <R>     the result type
      * @return a future of one {@link Reply} per selected actor, in registration order
      */
-    <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter);
+    default <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter) {
+        return broadcastFilter(message, filter, SendOptions.DEFAULT);
+    }
+
+    /**
+     * Broadcasts to the actors {@code filter} selects, with options (see
+     * {@link #broadcast(Message, SendOptions)}).
+     *
+     * @param message the message
+     * @param filter  selects the receivers; called once per registered actor on the caller's thread
+     * @param options timeout, priority, headers
+     * @param <R>     the result type
+     * @return a future of one {@link Reply} per selected actor, in registration order
+     */
+    <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter,
+                                                          SendOptions options);
 
     /**
      * Subscribes a registered actor to a topic pattern (NATS subject syntax, see {@link Topics}).
@@ -167,7 +229,22 @@ public interface MessageBroker extends AutoCloseable {
      * @param <R>     the result type
      * @return a future of the result
      */
-    <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message);
+    default <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message) {
+        return sendWithRouting(key, message, SendOptions.DEFAULT);
+    }
+
+    /**
+     * Sends to one subscriber of the key's topic, with options (see
+     * {@link #sendWithRouting(RoutingKey, Message)}); the key's priority applies unless the
+     * options set one.
+     *
+     * @param key     the topic (concrete) and priority
+     * @param message the message
+     * @param options timeout, priority, headers
+     * @param <R>     the result type
+     * @return a future of the chosen actor's result
+     */
+    <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message, SendOptions options);
 
     /**
      * Publishes a message to EVERY actor subscribed to a pattern matching the topic; each gets
@@ -180,7 +257,21 @@ public interface MessageBroker extends AutoCloseable {
      * @return a future of one {@link Reply} per subscriber, in subscription order
      * @throws InvalidTopicException if the topic is malformed or has wildcards
      */
-    <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message);
+    default <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message) {
+        return publish(topic, message, SendOptions.DEFAULT);
+    }
+
+    /**
+     * Publishes with options (see {@link #publish(String, Message)} and
+     * {@link #broadcast(Message, SendOptions)}).
+     *
+     * @param topic   a concrete topic
+     * @param message the message
+     * @param options timeout, priority, headers
+     * @param <R>     the result type
+     * @return a future of one {@link Reply} per subscriber, in subscription order
+     */
+    <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message, SendOptions options);
 
     /**
      * Returns the queue undelivered messages go to.

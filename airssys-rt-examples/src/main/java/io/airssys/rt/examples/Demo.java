@@ -40,6 +40,8 @@ public final class Demo {
         PriorityAndOverflowExample.run(out);
         section(out, "Dead letter queue");
         DeadLetterExample.run(out);
+        section(out, "Send options: timeout, priority and headers in one value");
+        SendOptionsExample.run(out);
     }
 
     private static void section(PrintStream out, String title) {

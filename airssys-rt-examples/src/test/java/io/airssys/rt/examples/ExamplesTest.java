@@ -32,6 +32,14 @@ class ExamplesTest {
     }
 
     @Test
+    void sendOptions() throws Exception {
+        assertThat(output(SendOptionsExample::run))
+                .contains("send with headers: trace 4bf92f3577b34da6")
+                .contains("broadcast with headers: trace 4bf92f3577b34da6")
+                .contains("a 50 ms timeout: TIMEOUT");
+    }
+
+    @Test
     void fireAndForget() throws Exception {
         assertThat(output(FireAndForgetExample::run))
                 .contains("logger wrote: User logged in")

@@ -8,6 +8,7 @@ import io.airssys.rt.deadletter.DeadLetterReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import io.airssys.rt.internal.timer.Timeout;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +69,8 @@ public final class Envelope extends CompletableFuture<Object> {
     final byte priority;
     /** {@code System.nanoTime()} at send, for the dead letter's timestamp. */
     final long sentNanos;
+    /** The sender's headers ({@link io.airssys.rt.broker.SendOptions#headers()}); {@code null} if none. */
+    final Map<String, String> headers;
     /** Arrival order in the consumer's lanes; written by whoever moves it there. */
     int seq;
     /**
@@ -84,7 +87,8 @@ public final class Envelope extends CompletableFuture<Object> {
     private volatile int startState;
 
     Envelope(Object message, ReplyGather<?> gather, int slot, boolean oneWay, Priority priority, long sentNanos,
-             int spinMicros) {
+             int spinMicros, Map<String, String> headers) {
+        this.headers = headers == null || headers.isEmpty() ? null : headers;
         this.message = message;
         this.spinMicros = (short) spinMicros;
         this.gather = gather;
@@ -103,7 +107,20 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return a new envelope
      */
     public static Envelope request(Object message, Priority priority, int spinMicros) {
-        return new Envelope(message, null, 0, false, priority, System.nanoTime(), spinMicros);
+        return new Envelope(message, null, 0, false, priority, System.nanoTime(), spinMicros, null);
+    }
+
+    /**
+     * Creates an envelope for a request with headers.
+     *
+     * @param message    the message
+     * @param priority   its priority
+     * @param spinMicros how long a caller's join spins before parking (0 to 32767)
+     * @param headers    the sender's headers (immutable), or {@code null}
+     * @return a new envelope
+     */
+    public static Envelope request(Object message, Priority priority, int spinMicros, Map<String, String> headers) {
+        return new Envelope(message, null, 0, false, priority, System.nanoTime(), spinMicros, headers);
     }
 
     /**
@@ -114,7 +131,19 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return a new envelope
      */
     public static Envelope oneWay(Object message, Priority priority) {
-        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0);
+        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0, null);
+    }
+
+    /**
+     * Creates an envelope for a fire-and-forget message with headers.
+     *
+     * @param message  the message
+     * @param priority its priority
+     * @param headers  the sender's headers (immutable), or {@code null}
+     * @return a new envelope
+     */
+    public static Envelope oneWay(Object message, Priority priority, Map<String, String> headers) {
+        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0, headers);
     }
 
     /**
@@ -124,6 +153,15 @@ public final class Envelope extends CompletableFuture<Object> {
      */
     public Object message() {
         return message;
+    }
+
+    /**
+     * Returns the sender's headers.
+     *
+     * @return an unmodifiable map, empty if none
+     */
+    public Map<String, String> headers() {
+        return headers == null ? Map.of() : headers;
     }
 
     /**

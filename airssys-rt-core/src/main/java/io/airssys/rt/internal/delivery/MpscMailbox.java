@@ -21,6 +21,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -198,6 +199,8 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private boolean started;
     private boolean running;
     private boolean stopRequested;
+    /** The envelope whose handler runs now, for {@link #headers()}; consumer only. */
+    private Envelope processing;
 
     /**
      * Creates an unregistered mailbox that refuses messages when full.
@@ -865,9 +868,11 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     private void process(Envelope e) {
+        processing = e;
         try {
             processCurrent(e);
         } finally {
+            processing = null;
             if (!e.oneWay) {
                 CURRENT.setRelease(this, null); // set by poll
             }
@@ -1270,6 +1275,12 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     @Override
     public MessageBroker broker() {
         return owner().broker();
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        Envelope e = processing;
+        return e == null ? Map.of() : e.headers();
     }
 
     /**

@@ -66,10 +66,12 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
      * @param message the broadcast message
      * @param priority  its priority
      * @param sentNanos {@code System.nanoTime()} of the broadcast call
+     * @param headers   the sender's headers (immutable), or {@code null}
      * @return the envelope
      */
-    public Envelope envelope(int slot, long actorId, Object message, Priority priority, long sentNanos) {
-        Envelope e = new Envelope(message, this, slot, false, priority, sentNanos, 0);
+    public Envelope envelope(int slot, long actorId, Object message, Priority priority, long sentNanos,
+                             java.util.Map<String, String> headers) {
+        Envelope e = new Envelope(message, this, slot, false, priority, sentNanos, 0, headers);
         ids[slot] = actorId;
         envelopes[slot] = e;
         return e;

@@ -17,6 +17,7 @@ import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
+import io.airssys.rt.broker.SendOptions;
 import io.airssys.rt.mailbox.Mailbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +102,14 @@ public abstract class MessageBrokerContract {
     public record Note(String tag) implements Message<String> {
     }
 
+    /** Replies with the value of the sender's header {@code name}, or {@code "<none>"}. */
+    public record Header(String name) implements Message<String> {
+    }
+
+    /** Fire-and-forget: the actor appends {@code "tick:" + tag} to its notes. */
+    public record TaggedTick(String tag) implements Message<Void> {
+    }
+
     /** Counts what an actor of this suite saw. */
     protected static final class Probe {
         /** Messages processed. */
@@ -181,6 +190,16 @@ public abstract class MessageBrokerContract {
                     probe.notes.add(n.tag());
                     probe.exit();
                     return n.tag();
+                })
+                .on(Header.class, (ctx, h) -> {
+                    probe.enter();
+                    probe.exit();
+                    return ctx.headers().getOrDefault(h.name(), "<none>");
+                })
+                .onTell(TaggedTick.class, t -> {
+                    probe.enter();
+                    probe.notes.add("tick:" + t.tag());
+                    probe.exit();
                 })
                 .on(Explode.class, m -> {
                     probe.enter();
@@ -765,6 +784,96 @@ public abstract class MessageBrokerContract {
         assertThat(sendErrorOf(broker.send(id, new Echo("y")))).isEqualTo(SendError.ACTOR_NOT_FOUND);
     }
 
+    // ------------------------------------------------------------------ send options
+
+    @Test
+    void priorityAndTimeoutCombineInOneSend() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        Held held = holdInsideHandler(id, probe);
+        CompletableFuture<String> normal = broker.send(id, new Note("normal"));
+        CompletableFuture<String> urgent = broker.send(id, new Note("urgent"),
+                SendOptions.timeout(PATIENCE).withPriority(Priority.HIGH));
+        CompletableFuture<String> tooLate = broker.send(id, new Note("too late"),
+                SendOptions.timeout(Duration.ofMillis(50)).withPriority(Priority.CRITICAL));
+        assertThat(sendErrorOf(tooLate)).isEqualTo(SendError.TIMEOUT);
+        held.release();
+        assertThat(result(urgent)).isEqualTo("urgent");
+        assertThat(result(normal)).isEqualTo("normal");
+        assertThat(probe.notes).containsExactly("urgent", "normal");
+    }
+
+    @Test
+    void headersTravelWithEveryKindOfSend() {
+        ActorId a = spawn(new Probe());
+        ActorId b = spawn(new Probe());
+        broker.subscribe(a, "audit.headers");
+        SendOptions traced = SendOptions.DEFAULT.withHeader("traceparent", "00-4bf92f-00f067-01");
+        assertThat(result(broker.send(a, new Header("traceparent"), traced))).isEqualTo("00-4bf92f-00f067-01");
+        assertThat(result(broker.send(a, new Header("traceparent")))).isEqualTo("<none>");
+        assertThat(result(broker.sendWithRouting(RoutingKey.of("audit.headers"), new Header("traceparent"), traced)))
+                .isEqualTo("00-4bf92f-00f067-01");
+        assertThat(result(broker.broadcast(new Header("traceparent"), traced)))
+                .allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Reply.Ok.class,
+                        ok -> assertThat(ok.value()).isEqualTo("00-4bf92f-00f067-01")))
+                .hasSize(2);
+        assertThat(result(broker.publish("audit.headers", new Header("traceparent"), traced)))
+                .singleElement().isInstanceOfSatisfying(Reply.Ok.class,
+                        ok -> assertThat(ok.value()).isEqualTo("00-4bf92f-00f067-01"));
+        assertThat(result(broker.broadcastFilter(new Header("tenant"), id -> id.equals(b),
+                SendOptions.DEFAULT.withHeader("tenant", "eu")))).singleElement()
+                .isInstanceOfSatisfying(Reply.Ok.class, ok -> assertThat(ok.value()).isEqualTo("eu"));
+    }
+
+    @Test
+    void broadcastsPublishesAndRoutedSendsUseTheirOwnTimeout() {
+        Probe slow = new Probe();
+        ActorId stuck = spawn(slow);
+        ActorId free = spawn(new Probe());
+        broker.subscribe(stuck, "work.slow");
+        Held held = holdInsideHandler(stuck, slow);
+        SendOptions quick = SendOptions.timeout(Duration.ofMillis(50));
+        List<Reply<String>> replies = result(broker.broadcast(new Echo("hi"), quick));
+        assertThat(replies).hasSize(2);
+        assertThat(replies.get(0)).isInstanceOfSatisfying(Reply.Failed.class, f -> assertThat(f.error())
+                .isInstanceOfSatisfying(SendException.class, e -> assertThat(e.error()).isEqualTo(SendError.TIMEOUT)));
+        assertThat(replies.get(1)).isInstanceOf(Reply.Ok.class);
+        assertThat(result(broker.publish("work.slow", new Echo("hi"), quick))).singleElement()
+                .isInstanceOf(Reply.Failed.class);
+        assertThat(sendErrorOf(broker.sendWithRouting(RoutingKey.of("work.slow"), new Echo("hi"), quick)))
+                .isEqualTo(SendError.TIMEOUT);
+        held.release();
+        assertThat(result(broker.send(free, new Echo("still fine")))).isEqualTo("still fine");
+    }
+
+    @Test
+    void trySendTakesAPriorityAndAnExplicitStartDeadline() {
+        Probe probe = new Probe();
+        ActorId id = spawn(probe);
+        Held held = holdInsideHandler(id, probe);
+        broker.trySend(id, new TaggedTick("late"), SendOptions.timeout(Duration.ofMillis(20)));
+        CompletableFuture<String> normal = broker.send(id, new Note("normal"));
+        broker.trySend(id, new TaggedTick("high"), SendOptions.priority(Priority.HIGH));
+        sleepPast(Duration.ofMillis(40)); // the first tick's start deadline passes while the actor is busy
+        held.release();
+        assertThat(result(normal)).isEqualTo("normal");
+        await().atMost(PATIENCE).until(() -> broker.metrics().inFlight() == 0);
+        assertThat(probe.notes).containsExactly("tick:high", "normal"); // HIGH first; the late one skipped
+        assertThat(broker.deadLetters().countsByReason().get(DeadLetterReason.TIMED_OUT)).isEqualTo(1);
+    }
+
+    private static void sleepPast(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ topics
 
     @Test
@@ -940,8 +1049,16 @@ public abstract class MessageBrokerContract {
                 .hasMessageContaining("actorId");
         assertThatThrownBy(() -> broker.send(id, null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("message");
-        assertThatThrownBy(() -> broker.send(id, new Echo(""), null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> broker.send(id, new Echo(""), (Duration) null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("timeout");
+        assertThatThrownBy(() -> broker.send(id, new Echo(""), (SendOptions) null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("options");
+        assertThatThrownBy(() -> broker.trySend(id, new Tick(0, 1), null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("options");
+        assertThatThrownBy(() -> broker.broadcast(new Echo(""), null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("options");
+        assertThatThrownBy(() -> broker.publish("a.b", new Echo(""), null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("options");
         assertThatThrownBy(() -> broker.trySend(id, null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("message");
         assertThatThrownBy(() -> broker.register(null, Mailbox.unbounded())).isInstanceOf(NullPointerException.class)
