@@ -243,27 +243,16 @@ class OverflowStrategyTest {
             MessageBroker b = real.broker();
             ActorId id = real.spawn(Behaviors.receive().onTell(Fire.class, f -> { }).build(),
                     Mailbox.builder().capacity(capacity).overflow(OverflowStrategy.DROP_OLDEST).build());
-            CyclicBarrier start = new CyclicBarrier(producers);
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-            try (ExecutorService pool = Executors.newFixedThreadPool(producers)) {
-                List<Future<?>> fs = new ArrayList<>();
-                for (int p = 0; p < producers; p++) {
-                    fs.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < each; i++) {
-                            try {
-                                b.trySend(id, new Fire("f"));
-                            } catch (SendException e) {
-                                refused.incrementAndGet();
-                            }
-                        }
-                        return null;
-                    }));
+            inParallel(producers, () -> {
+                for (int i = 0; i < each; i++) {
+                    try {
+                        b.trySend(id, new Fire("f"));
+                    } catch (SendException e) {
+                        refused.incrementAndGet();
+                    }
                 }
-                for (Future<?> f : fs) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
-            }
+            });
             assertThat(refused.get()).as("DROP_OLDEST try-sends refused").isZero();
             await().atMost(Duration.ofSeconds(20)).until(() -> b.metrics().inFlight() == 0);
             BrokerMetrics m = b.metrics();
@@ -299,23 +288,12 @@ class OverflowStrategyTest {
             MessageBroker b = real.broker();
             ActorId id = real.spawn(Behaviors.receive().on(Job.class, Job::tag).build(),
                     Mailbox.builder().capacity(8).overflow(strategy).build());
-            CyclicBarrier start = new CyclicBarrier(producers);
             List<CompletableFuture<String>> replies = new CopyOnWriteArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(producers)) {
-                List<Future<?>> fs = new ArrayList<>();
-                for (int p = 0; p < producers; p++) {
-                    fs.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < each; i++) {
-                            replies.add(b.send(id, new Job("j")));
-                        }
-                        return null;
-                    }));
+            inParallel(producers, () -> {
+                for (int i = 0; i < each; i++) {
+                    replies.add(b.send(id, new Job("j")));
                 }
-                for (Future<?> f : fs) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
-            }
+            });
             CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).exceptionally(t -> null)
                     .get(30, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(20)).until(() -> b.metrics().inFlight() == 0);
@@ -330,6 +308,24 @@ class OverflowStrategyTest {
             }
             replies.stream().filter(CompletableFuture::isCompletedExceptionally).forEach(f ->
                     assertThat(((SendException) f.exceptionNow()).error()).isEqualTo(SendError.MAILBOX_FULL));
+        }
+    }
+
+    /** Runs {@code body} on {@code threads} threads that start together; waits (bounded) for all. */
+    private static void inParallel(int threads, Runnable body) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int p = 0; p < threads; p++) {
+                fs.add(pool.submit(() -> {
+                    start.await();
+                    body.run();
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
         }
     }
 }
