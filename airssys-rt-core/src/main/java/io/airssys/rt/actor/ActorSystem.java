@@ -31,7 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>The spec's own flow works too: create a mailbox, {@code broker.register(id, mailbox)},
- * then {@link #attach(Mailbox, Behavior)} an actor to it.
+ * then {@link #attach(Behavior, Mailbox)} an actor to it.
+ *
+ * <p>Every method that takes both puts the behavior before the mailbox
+ * ({@code spawn([id,] behavior[, mailbox])}, {@code attach(behavior, mailbox)}): the mailbox is
+ * the optional, trailing part of {@code spawn}, and the two methods read alike.
  *
  * <h2>Threads</h2>
  * A run processes at most {@code throughput} messages of one actor
@@ -189,15 +193,15 @@ public final class ActorSystem implements AutoCloseable {
      * Attaches an actor to a mailbox already registered with {@link #broker()}. Messages that
      * were sent before are processed after the actor's {@code preStart}.
      *
-     * @param mailbox  a mailbox registered with this system's broker, with no actor yet
      * @param behavior makes the actor
+     * @param mailbox  a mailbox registered with this system's broker, with no actor yet
      * @throws IllegalStateException    if the mailbox is not registered, is closed, or has an actor
      * @throws IllegalArgumentException if the mailbox is registered with another broker (its actor
      *                                  would otherwise be stopped by this system's close)
      */
-    public void attach(Mailbox<?> mailbox, Behavior<?> behavior) {
-        Objects.requireNonNull(mailbox, "mailbox");
+    public void attach(Behavior<?> behavior, Mailbox<?> mailbox) {
         Objects.requireNonNull(behavior, "behavior");
+        Objects.requireNonNull(mailbox, "mailbox");
         ((MpscMailbox<?>) mailbox).attach(behavior, dispatcher, broker, false);
     }
 

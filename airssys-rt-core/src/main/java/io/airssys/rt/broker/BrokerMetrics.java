@@ -9,12 +9,23 @@ package io.airssys.rt.broker;
  * stopped, mailbox full, timed out, cancelled, the handler threw, or no handler for its type).
  * So when no message is in flight, {@code totalSent == totalDelivered + totalFailed}.
  *
+ * <p>{@code avgRoutingLatencyNs} is the routing step of one {@code send}, {@code trySend} or
+ * {@code sendWithPriority} to an actor id: from the call's routing-table lookup to its message
+ * being in the actor's mailbox. For {@code send} this includes scheduling the message's
+ * timeout, and for a message that finds its actor idle it includes handing the actor to the
+ * executor (which may wake a worker thread); a message queued behind others pays neither.
+ * It is sampled (every send among the first 64, then one send in 64, so unsampled sends pay
+ * nothing) and reported as the mean of the last 64 samples, not over the broker's lifetime: a
+ * slow start-up sample (the first {@code send} starts the timer thread) leaves the figure once
+ * 64 later samples have come. Refused sends, broadcasts, publishes and routed sends are not
+ * sampled.
+ *
  * @param registeredActors     actors registered when the snapshot was taken
  * @param totalSent            messages addressed to an actor since the broker was created
  * @param totalDelivered       messages processed and answered successfully
  * @param totalFailed          messages whose sender got an error
- * @param avgRoutingLatencyNs  mean time from a send call to its message being enqueued, sampled
- *                             on one send in 64 (0 until a sample exists)
+ * @param avgRoutingLatencyNs  mean routing time, in nanoseconds, of the last 64 sampled sends
+ *                             (see above; 0 until a sample exists)
  */
 public record BrokerMetrics(int registeredActors, long totalSent, long totalDelivered, long totalFailed,
                             long avgRoutingLatencyNs) {

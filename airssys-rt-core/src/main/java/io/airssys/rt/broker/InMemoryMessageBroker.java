@@ -101,11 +101,16 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
     /**
      * Creates a broker whose routing table holds {@code capacity} actors without growing
-     * (spec: {@code with_capacity}).
+     * (spec: {@code with_capacity}); shorthand for {@code builder().expectedActors(capacity).build()}.
+     *
+     * <p>{@code capacity} is a sizing hint, not a limit: the table grows past it as actors
+     * register, so {@code 0} is valid and means "start with the smallest table" (as with a
+     * collection's initial capacity). Negative values and values above
+     * {@value #MAX_EXPECTED_ACTORS} are errors.
      *
      * @param capacity expected number of actors, 0 to {@value #MAX_EXPECTED_ACTORS}
      * @return a new broker
-     * @throws IllegalArgumentException if {@code capacity} is out of that range
+     * @throws IllegalArgumentException if {@code capacity} is negative or above {@value #MAX_EXPECTED_ACTORS}
      */
     public static InMemoryMessageBroker withCapacity(int capacity) {
         return builder().expectedActors(capacity).build();

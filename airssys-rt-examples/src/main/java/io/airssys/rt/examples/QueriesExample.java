@@ -40,7 +40,7 @@ public final class QueriesExample {
             ActorId workerId = ActorId.of(7);
             Mailbox<Message<?>> mailbox = Mailbox.bounded(1000);
             broker.register(workerId, mailbox);
-            system.attach(mailbox, Behaviors.receive().on(ProcessTask.class, t -> "task " + t.id() + " done").build());
+            system.attach(Behaviors.receive().on(ProcessTask.class, t -> "task " + t.id() + " done").build(), mailbox);
 
             // Point-to-point: one sender, one receiver
             String result = broker.send(workerId, new ProcessTask(42)).join();

@@ -6,6 +6,8 @@ import io.airssys.rt.Priority;
 import io.airssys.rt.Registration;
 import io.airssys.rt.broker.BrokerListener;
 import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.deadletter.DeadLetterReason;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,25 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #expectMessage} and {@link #expectNoMessage} work through the messages sent to an
  * actor in order, like a queue: each expectation consumes the message it matched.
+ *
+ * <h2>What the assertions count</h2>
+ * <ul>
+ *   <li>{@link #assertSent} counts every message addressed to the actor, by any send, routed
+ *       send, broadcast or publish, whatever became of it: a send the broker refused (no such
+ *       actor, actor stopped, mailbox full) counts too.</li>
+ *   <li>{@link #assertAccepted} counts only the messages the broker did not refuse on arrival:
+ *       the same messages minus those dead-lettered with {@code ACTOR_NOT_FOUND},
+ *       {@code ACTOR_STOPPED} or {@code MAILBOX_FULL} by the sending thread while it was
+ *       sending them. What happens after acceptance (timed out, cancelled, evicted by a newer
+ *       message, the handler failed) does not make a message unaccepted.</li>
+ *   <li>{@link #assertBroadcast} looks at the most recent broadcast only;
+ *       {@link #assertAnyBroadcast} at every broadcast since the probe was created or reset.</li>
+ * </ul>
+ * Refusals are seen through the dead letter queue the broker has when the probe is created;
+ * one set later with {@code deadLetterQueue(...)} is not observed. The listener hooks cannot
+ * tell when a send call returns, so one case is misread: if a thread sends a message that is
+ * accepted and then, before sending anything else, itself unregisters or stops that actor,
+ * the message (dead-lettered {@code ACTOR_STOPPED} on that thread) counts as refused.
  */
 public final class BrokerTestProbe implements AutoCloseable {
 
@@ -43,7 +64,14 @@ public final class BrokerTestProbe implements AutoCloseable {
     private final Map<ActorId, Integer> consumed = new HashMap<>();
     private final List<List<ActorId>> broadcasts = new ArrayList<>();
     private final List<Published> publishes = new ArrayList<>();
+    private final Map<ActorId, Integer> refused = new HashMap<>();
+    /** The message this thread is sending, and to whom; a refusal is dead-lettered on this thread. */
+    private final ThreadLocal<Sending> sending = new ThreadLocal<>();
     private final Registration registration;
+    private final Registration deadLetterRegistration;
+
+    private record Sending(Message<?> message, List<ActorId> targets) {
+    }
 
     /**
      * A message published to a topic and the subscribers it was addressed to.
@@ -65,11 +93,13 @@ public final class BrokerTestProbe implements AutoCloseable {
         this.registration = broker.addListener(new BrokerListener() {
             @Override
             public void onSend(ActorId target, Message<?> message, Priority priority) {
+                sending.set(new Sending(message, List.of(target)));
                 record(target, message);
             }
 
             @Override
             public void onBroadcast(Message<?> message, List<ActorId> targets) {
+                sending.set(new Sending(message, List.copyOf(targets)));
                 lock.lock();
                 try {
                     broadcasts.add(List.copyOf(targets));
@@ -82,6 +112,7 @@ public final class BrokerTestProbe implements AutoCloseable {
 
             @Override
             public void onPublish(String topic, Message<?> message, List<ActorId> targets) {
+                sending.set(new Sending(message, List.copyOf(targets)));
                 lock.lock();
                 try {
                     publishes.add(new Published(topic, message, List.copyOf(targets)));
@@ -92,6 +123,29 @@ public final class BrokerTestProbe implements AutoCloseable {
                 }
             }
         });
+        this.deadLetterRegistration = broker.deadLetters().listen(this::onDeadLetter);
+    }
+
+    /** Counts a refusal: a message dead-lettered on arrival by the thread that is sending it. */
+    private void onDeadLetter(DeadLetter letter) {
+        if (!(letter.target() instanceof DeadLetter.ToActor(ActorId target))) {
+            return;
+        }
+        DeadLetterReason reason = letter.reason();
+        if (reason != DeadLetterReason.ACTOR_NOT_FOUND && reason != DeadLetterReason.ACTOR_STOPPED
+                && reason != DeadLetterReason.MAILBOX_FULL) {
+            return;
+        }
+        Sending now = sending.get();
+        if (now == null || now.message() != letter.message() || !now.targets().contains(target)) {
+            return; // dead-lettered later (queued when its actor stopped) or by another thread
+        }
+        lock.lock();
+        try {
+            refused.merge(target, 1, Integer::sum);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void record(ActorId target, Message<?> message) {
@@ -106,7 +160,8 @@ public final class BrokerTestProbe implements AutoCloseable {
 
     /**
      * Returns whether exactly {@code count} messages were sent to an actor (by send, try-send,
-     * routing, broadcast or publish), whatever became of them (spec: {@code assert_sent}).
+     * routing, broadcast or publish), whatever became of them, refused sends included (spec:
+     * {@code assert_sent}). To leave refused sends out, use {@link #assertAccepted}.
      *
      * @param actorId the actor
      * @param count   the expected number
@@ -117,16 +172,55 @@ public final class BrokerTestProbe implements AutoCloseable {
     }
 
     /**
+     * Returns whether exactly {@code count} of the messages sent to an actor were accepted:
+     * those {@link #assertSent} counts, minus those the broker refused on arrival (dead-lettered
+     * with {@code ACTOR_NOT_FOUND}, {@code ACTOR_STOPPED} or {@code MAILBOX_FULL} on the sending
+     * thread during the send). A message accepted and then timed out, cancelled, evicted or
+     * failed by its handler still counts.
+     *
+     * @param actorId the actor
+     * @param count   the expected number
+     * @return {@code true} if that many were accepted
+     */
+    public boolean assertAccepted(ActorId actorId, int count) {
+        Objects.requireNonNull(actorId, "actorId");
+        lock.lock();
+        try {
+            int all = sent.getOrDefault(actorId, List.of()).size();
+            return all - refused.getOrDefault(actorId, 0) == count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Returns whether the most recent broadcast was addressed to exactly
-     * {@code expectedActors} actors (spec: {@code assert_broadcast}).
+     * {@code expectedActors} actors (spec: {@code assert_broadcast}). Earlier broadcasts are
+     * not looked at; see {@link #assertAnyBroadcast} and {@link #broadcasts()}.
      *
      * @param expectedActors the expected number of receivers
-     * @return {@code true} if there was a broadcast and it reached that many actors
+     * @return {@code true} if there was a broadcast and the latest one reached that many actors
      */
     public boolean assertBroadcast(int expectedActors) {
         lock.lock();
         try {
             return !broadcasts.isEmpty() && broadcasts.get(broadcasts.size() - 1).size() == expectedActors;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns whether any broadcast since the probe was created (or {@link #reset()}) was
+     * addressed to exactly {@code expectedActors} actors.
+     *
+     * @param expectedActors the expected number of receivers
+     * @return {@code true} if at least one broadcast reached that many actors
+     */
+    public boolean assertAnyBroadcast(int expectedActors) {
+        lock.lock();
+        try {
+            return broadcasts.stream().anyMatch(b -> b.size() == expectedActors);
         } finally {
             lock.unlock();
         }
@@ -248,6 +342,7 @@ public final class BrokerTestProbe implements AutoCloseable {
             consumed.clear();
             broadcasts.clear();
             publishes.clear();
+            refused.clear();
         } finally {
             lock.unlock();
         }
@@ -257,6 +352,7 @@ public final class BrokerTestProbe implements AutoCloseable {
     @Override
     public void close() {
         registration.close();
+        deadLetterRegistration.close();
     }
 
     @Override

@@ -165,9 +165,9 @@ class ActorRuntimeTest {
             ActorId id = ActorId.newId();
             broker.register(id, mb);
             CompletableFuture<String> queued = broker.send(id, new Hi());
-            system.attach(mb, Behaviors.receive().on(Hi.class, h -> "hi").onStart(ctx -> {
+            system.attach(Behaviors.receive().on(Hi.class, h -> "hi").onStart(ctx -> {
                 throw new IllegalStateException("no database");
-            }).build());
+            }).build(), mb);
             assertThatThrownBy(() -> result(queued)).cause().isInstanceOfSatisfying(SendException.class,
                     e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_STOPPED));
             await().atMost(PATIENCE).until(() -> !broker.isRegistered(id));
@@ -359,17 +359,17 @@ class ActorRuntimeTest {
         try (ActorSystem system = ActorSystem.create()) {
             Behavior<Message<?>> b = Behaviors.receive().build();
             Mailbox<Object> loose = Mailbox.unbounded();
-            assertThatThrownBy(() -> system.attach(loose, b)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> system.attach(b, loose)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("register");
             Mailbox<Object> taken = Mailbox.unbounded();
             system.spawn(ActorId.newId(), b, taken);
-            assertThatThrownBy(() -> system.attach(taken, b)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> system.attach(b, taken)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already attached");
             Mailbox<Object> closed = Mailbox.unbounded();
             ActorId id = ActorId.newId();
             system.broker().register(id, closed);
             system.broker().unregister(id);
-            assertThatThrownBy(() -> system.attach(closed, b)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> system.attach(b, closed)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
         }
     }

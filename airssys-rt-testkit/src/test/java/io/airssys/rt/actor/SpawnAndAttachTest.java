@@ -82,11 +82,11 @@ class SpawnAndAttachTest {
             Mailbox<Message<?>> mailbox = Mailbox.unbounded();
             ActorId id = ActorId.newId();
             theirs.broker().register(id, mailbox);
-            assertThatThrownBy(() -> mine.attach(mailbox, Behaviors.receive().on(Ping.class, p -> "pong").build()))
+            assertThatThrownBy(() -> mine.attach(Behaviors.receive().on(Ping.class, p -> "pong").build(), mailbox))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("another broker");
             // the mailbox is untouched: its own system can still attach to it
-            theirs.attach(mailbox, Behaviors.receive().on(Ping.class, p -> "pong").build());
+            theirs.attach(Behaviors.receive().on(Ping.class, p -> "pong").build(), mailbox);
             CompletableFuture<String> reply = theirs.broker().send(id, new Ping());
             assertThat(reply.join()).isEqualTo("pong");
             mine.close(); // closing the other system leaves this actor alone

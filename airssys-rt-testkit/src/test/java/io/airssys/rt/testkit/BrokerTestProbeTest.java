@@ -6,10 +6,13 @@ import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.RoutingKey;
+import io.airssys.rt.broker.SendException;
 import io.airssys.rt.mailbox.Mailbox;
+import io.airssys.rt.mailbox.OverflowStrategy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,5 +122,73 @@ class BrokerTestProbeTest {
         broker.trySend(id, new TestMsg(3));
         assertThat(probe.sentTo(id)).containsExactly(new TestMsg(2));
         broker.close();
+    }
+
+    @Test
+    void assertSentCountsRefusedSendsAndAssertAcceptedLeavesThemOut() {
+        InMemoryMessageBroker broker = new InMemoryMessageBroker();
+        try (BrokerTestProbe probe = new BrokerTestProbe(broker)) {
+            ActorId full = ActorId.newId();
+            broker.register(full, Mailbox.builder().capacity(2).overflow(OverflowStrategy.FAIL).build());
+            broker.trySend(full, new TestMsg(1));
+            broker.trySend(full, new TestMsg(2));
+            assertThatThrownBy(() -> broker.trySend(full, new TestMsg(3))).isInstanceOf(SendException.class);
+            ActorId dropping = ActorId.newId();
+            broker.register(dropping, Mailbox.builder().capacity(1).overflow(OverflowStrategy.DROP_NEWEST).build());
+            broker.trySend(dropping, new TestMsg(4));
+            broker.trySend(dropping, new TestMsg(5)); // dropped quietly on arrival
+            ActorId evicting = ActorId.newId();
+            broker.register(evicting, Mailbox.builder().capacity(1).overflow(OverflowStrategy.DROP_OLDEST).build());
+            broker.trySend(evicting, new TestMsg(6));
+            broker.trySend(evicting, new TestMsg(7)); // accepted; 6 was accepted too, then evicted
+            ActorId nobody = ActorId.of(404);
+            assertThatThrownBy(() -> broker.trySend(nobody, new TestMsg(8))).isInstanceOf(SendException.class);
+
+            assertThat(probe.assertSent(full, 3)).isTrue();
+            assertThat(probe.assertAccepted(full, 2)).isTrue();
+            assertThat(probe.assertSent(dropping, 2)).isTrue();
+            assertThat(probe.assertAccepted(dropping, 1)).isTrue();
+            assertThat(probe.assertAccepted(evicting, 2)).isTrue();
+            assertThat(probe.assertSent(nobody, 1)).isTrue();
+            assertThat(probe.assertAccepted(nobody, 0)).isTrue();
+
+            broker.unregister(full); // its two queued messages are dead-lettered as ACTOR_STOPPED
+            assertThat(probe.assertAccepted(full, 2)).isTrue(); // they had been accepted
+            assertThatThrownBy(() -> broker.trySend(full, new TestMsg(9))).isInstanceOf(SendException.class);
+            assertThat(probe.assertAccepted(full, 2)).isTrue();
+            assertThat(probe.assertSent(full, 4)).isTrue();
+
+            probe.reset();
+            assertThat(probe.assertSent(nobody, 0)).isTrue();
+            assertThat(probe.assertAccepted(nobody, 0)).isTrue();
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void assertBroadcastSeesTheLatestBroadcastAndAssertAnyBroadcastSeesThemAll() {
+        try (ActorSystem system = ActorSystem.create(); BrokerTestProbe probe = new BrokerTestProbe(system.broker())) {
+            var broker = system.broker();
+            ActorId a = system.spawn(Behaviors.receive().on(Other.class, Other::s).build());
+            ActorId b = system.spawn(Behaviors.receive().on(Other.class, Other::s).build());
+            assertThat(probe.assertBroadcast(0)).isFalse();
+            assertThat(probe.assertAnyBroadcast(0)).isFalse();
+            broker.broadcast(new Other("two")).join();
+            system.spawn(Behaviors.receive().on(Other.class, Other::s).build());
+            broker.broadcast(new Other("three")).join();
+
+            assertThat(probe.assertBroadcast(3)).isTrue();
+            assertThat(probe.assertBroadcast(2)).isFalse();     // only the latest counts
+            assertThat(probe.assertAnyBroadcast(2)).isTrue();   // any broadcast counts
+            assertThat(probe.assertAnyBroadcast(3)).isTrue();
+            assertThat(probe.assertAnyBroadcast(1)).isFalse();
+            assertThat(probe.broadcasts()).extracting(List::size).containsExactly(2, 3);
+            assertThat(probe.assertSent(a, 2)).isTrue();
+            assertThat(probe.assertAccepted(b, 2)).isTrue();
+
+            probe.reset();
+            assertThat(probe.assertAnyBroadcast(2)).isFalse();
+        }
     }
 }

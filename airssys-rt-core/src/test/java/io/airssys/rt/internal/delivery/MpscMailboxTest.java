@@ -103,10 +103,10 @@ class MpscMailboxTest {
             broker.trySend(id, new Add(i));
         }
         assertThat(parked).isEmpty(); // nothing to run: no actor yet
-        system.attach(mb, Behaviors.receive().onTell(Add.class, a -> {
+        system.attach(Behaviors.receive().onTell(Add.class, a -> {
             seen.add(a.n());
             sum.addAndGet(a.n());
-        }).build());
+        }).build(), mb);
         runParked();
         assertThat(seen).containsExactly(1, 2, 3, 4, 5);
         assertThat(mb.size()).isZero();

@@ -520,7 +520,7 @@ public abstract class MessageBrokerContract {
         assertThat(mailbox.actorId()).isEqualTo(id);
         CompletableFuture<Integer> early = broker.send(id, new Increment(9));
         assertThat(early).isNotDone();
-        system.attach(mailbox, worker(new Probe()));
+        system.attach(worker(new Probe()), mailbox);
         assertThat(result(early)).isEqualTo(10);
     }
 
@@ -691,7 +691,7 @@ public abstract class MessageBrokerContract {
         for (int i = 0; i < n; i++) {
             queued.add(broker.send(id, new Increment(i)));
         }
-        system.attach(mailbox, worker(probe));
+        system.attach(worker(probe), mailbox);
         await().atMost(PATIENCE).until(() -> probe.processed.get() == 1);
         return queued;
     }
@@ -750,7 +750,7 @@ public abstract class MessageBrokerContract {
         for (Mailbox<Message<?>> mailbox : mailboxes) {
             Probe probe = new Probe();
             probes.add(probe);
-            system.attach(mailbox, worker(probe)); // each takes its 5,000 at once and works through them
+            system.attach(worker(probe), mailbox); // each takes its 5,000 at once and works through them
         }
         await().atMost(PATIENCE).until(() -> probes.stream().allMatch(p -> p.processed.get() > 0));
         broker.close();
