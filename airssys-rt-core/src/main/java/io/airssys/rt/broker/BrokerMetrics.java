@@ -11,10 +11,9 @@ package io.airssys.rt.broker;
  *
  * <p>{@code avgRoutingLatencyNs} is the routing step of one {@code send}, {@code trySend} or
  * {@code sendWithPriority} to an actor id: from the call's routing-table lookup to its message
- * being in the actor's mailbox. For {@code send} this includes scheduling the message's
- * timeout, and for a message that finds its actor idle it includes handing the actor to the
- * executor (which may wake a worker thread); a message queued behind others pays neither.
- * It is sampled (every send among the first 64, then one send in 64, so unsampled sends pay
+ * being in the actor's mailbox: the lookup plus the enqueue, the step the spec's "~50 ns
+ * routing" means. Scheduling the message's timeout and handing an idle actor to the executor
+ * (which may wake a thread) are left out. It is sampled (every send among the first 64, then one send in 64, so unsampled sends pay
  * nothing) and reported as the mean of the last 64 samples, not over the broker's lifetime: a
  * slow start-up sample (the first {@code send} starts the timer thread) leaves the figure once
  * 64 later samples have come. Refused sends, broadcasts, publishes and routed sends are not

@@ -320,11 +320,25 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
      *         {@link #CLOSED_MAILBOX}
      */
     public int offer(Envelope e, boolean mayWait) {
+        return offer(e, mayWait, 0L);
+    }
+
+    /**
+     * Enqueues an envelope like {@link #offer(Envelope, boolean)}, and records a routing-latency
+     * sample the moment the envelope is in the queue, before the actor is scheduled: the
+     * figure is the routing step (lookup and enqueue), not the executor hand-off.
+     *
+     * @param e           the envelope, not enqueued anywhere else
+     * @param mayWait     whether a full BLOCK mailbox may park the envelope
+     * @param sampleStart a start from {@link Outcomes#sampleStart()} (0: not sampled)
+     * @return as {@link #offer(Envelope, boolean)}
+     */
+    public int offer(Envelope e, boolean mayWait, long sampleStart) {
         if (e.priority != NORMAL && !priorityUsed) {
             priorityUsed = true;
         }
         if (overflow == OverflowStrategy.BLOCK) {
-            return offerOrPark(e, mayWait);
+            return offerOrPark(e, mayWait, sampleStart);
         }
         if ((int) SIZE.getAndAdd(this, 1) >= capacity) {
             SIZE.getAndAdd(this, -1);
@@ -332,16 +346,16 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 case DROP_NEWEST:
                     return DROPPED;
                 case DROP_OLDEST:
-                    return offerEvicting(e);
+                    return offerEvicting(e, sampleStart);
                 default:
                     return FULL;
             }
         }
-        return push(e);
+        return push(e, sampleStart);
     }
 
     /** Pushes an envelope whose size unit is already reserved. */
-    private int push(Envelope e) {
+    private int push(Envelope e, long sampleStart) {
         Envelope h;
         do {
             h = (Envelope) STACK.getVolatile(this);
@@ -356,6 +370,12 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         // the consumer clears SCHEDULED and then re-reads the stack (see finishRun). By the total
         // order of volatile accesses, one of the two sees the other, so no wake-up is lost.
         // Covered by MpscMailboxTest.manyProducersNoLostWakeup.
+        if (sampleStart != 0L) {
+            Outcomes o = outcomes();
+            if (o != null) {
+                o.sampleEnd(sampleStart);
+            }
+        }
         if (h == null) {
             scheduleIfIdle();
         }
@@ -363,7 +383,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     /** DROP_OLDEST on a full mailbox: evict the oldest message of the lowest waiting priority. */
-    private int offerEvicting(Envelope e) {
+    private int offerEvicting(Envelope e, long sampleStart) {
         Envelope victim;
         for (int spins = 0; ; spins++) {
             laneLock.lock();
@@ -387,7 +407,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             // room) rather than refuse, since DROP_OLDEST promises to accept the newest message.
             // Covered by OverflowStrategyTest's concurrent DROP_OLDEST try-send test.
             if ((int) SIZE.getAndAdd(this, 1) < capacity) {
-                return push(e);
+                return push(e, sampleStart);
             }
             SIZE.getAndAdd(this, -1);
             if (spins < 64) {
@@ -397,7 +417,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             }
         }
         // the victim's unit now belongs to e: size is unchanged
-        int result = push(e);
+        int result = push(e, sampleStart);
         victim.retireUndelivered(new SendException(SendError.MAILBOX_FULL, ActorId.of(id), typeName(victim.message),
                 "evicted from its full mailbox (capacity " + capacity + ", DROP_OLDEST) for a newer message", null),
                 DeadLetterReason.EVICTED, target(), outcomes());
@@ -405,7 +425,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     /** BLOCK: take a unit if there is room and nobody waits before us, else park the envelope. */
-    private int offerOrPark(Envelope e, boolean mayWait) {
+    private int offerOrPark(Envelope e, boolean mayWait, long sampleStart) {
         boolean parked = false;
         laneLock.lock();
         try {
@@ -427,7 +447,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
             laneLock.unlock();
         }
         if (!parked) {
-            return push(e);
+            return push(e, sampleStart);
         }
         // NOTE: a parked sender that times out or cancels leaves the waiting set at once, so
         // senders that gave up are not retained until the consumer moves. Removal from the set,
