@@ -42,6 +42,8 @@ public final class Demo {
         DeadLetterExample.run(out);
         section(out, "Send options: timeout, priority and headers in one value");
         SendOptionsExample.run(out);
+        section(out, "Per-actor state that a restart resets (Behaviors.withState)");
+        StatefulActorExample.run(out);
     }
 
     private static void section(PrintStream out, String title) {

@@ -32,6 +32,14 @@ class ExamplesTest {
     }
 
     @Test
+    void statefulActors() throws Exception {
+        assertThat(output(StatefulActorExample::run))
+                .contains("a counted 12, b counted 1")
+                .contains("after a restart a counts 0")
+                .contains("an async reply: 1000");
+    }
+
+    @Test
     void sendOptions() throws Exception {
         assertThat(output(SendOptionsExample::run))
                 .contains("send with headers: trace 4bf92f3577b34da6")
