@@ -14,6 +14,9 @@ import java.util.Objects;
  * message are also kept as strings ({@link #causeClassName()}, {@link #causeMessage()}), so a
  * broker that carries the failure to another JVM can rebuild this exception with
  * {@link #ActorFailedException(ActorId, String, String, String)} without the cause's class.
+ *
+ * <p>The exception has no stack trace of its own: it is made inside the broker, whose frames say
+ * nothing; the cause carries the handler's stack.
  */
 public final class ActorFailedException extends DeliveryException {
 
@@ -56,7 +59,7 @@ public final class ActorFailedException extends DeliveryException {
                                  Throwable cause) {
         super(CODE + ": " + actorId + " failed on " + messageType + ": "
                 + Objects.requireNonNull(causeClassName, "causeClassName")
-                + (causeMessage == null ? "" : ": " + causeMessage), cause, actorId, true);
+                + (causeMessage == null ? "" : ": " + causeMessage), cause, actorId, false);
         this.messageType = messageType;
         this.causeClassName = causeClassName;
         this.causeMessage = causeMessage;

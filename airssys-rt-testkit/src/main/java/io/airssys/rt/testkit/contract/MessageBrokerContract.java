@@ -5,6 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behavior;
 import io.airssys.rt.actor.Behaviors;
+import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerError;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.Priority;
@@ -91,6 +92,10 @@ public abstract class MessageBrokerContract {
 
     /** The handler throws {@link IllegalStateException} with this text. */
     public record Explode(String why) implements Message<String> {
+    }
+
+    /** The handler returns a stage that fails with {@link IllegalStateException} with this text. */
+    public record ExplodeLater(String why) implements Message<String> {
     }
 
     /** No actor of this suite handles it. */
@@ -187,6 +192,8 @@ public abstract class MessageBrokerContract {
                     probe.exit();
                     throw new IllegalStateException(m.why());
                 })
+                .onAsync(ExplodeLater.class, (ctx, m) ->
+                        CompletableFuture.<String>failedFuture(new IllegalStateException(m.why())))
                 .build();
     }
 
@@ -237,6 +244,26 @@ public abstract class MessageBrokerContract {
             throw new AssertionError("future did not fail in time: " + future, e);
         }
         throw new AssertionError("future succeeded: " + future.join());
+    }
+
+    /**
+     * Asserts that {@code failure} is a handler failure of {@code actorId} on {@code messageType},
+     * wrapping the {@link IllegalStateException} the suite's handlers throw with {@code why}.
+     *
+     * @param failure     what the caller saw
+     * @param actorId     the actor whose handler failed
+     * @param messageType the simple name of the message's class
+     * @param why         the handler exception's message
+     */
+    protected static void assertActorFailed(Throwable failure, ActorId actorId, String messageType, String why) {
+        assertThat(failure).isInstanceOfSatisfying(ActorFailedException.class, e -> {
+            assertThat(e.actorId()).isEqualTo(actorId);
+            assertThat(e.messageType()).isEqualTo(messageType);
+            assertThat(e.causeClassName()).isEqualTo(IllegalStateException.class.getName());
+            assertThat(e.causeMessage()).isEqualTo(why);
+            assertThat(e.code()).isEqualTo(ActorFailedException.CODE);
+        });
+        assertThat(failure.getCause()).isInstanceOf(IllegalStateException.class).hasMessage(why);
     }
 
     /**
@@ -328,8 +355,26 @@ public abstract class MessageBrokerContract {
     void handlerExceptionFailsThatMessageAndTheActorKeepsRunning() {
         ActorId id = spawn(new Probe());
         Throwable t = failureOf(broker.send(id, new Explode("boom")));
-        assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertActorFailed(t, id, "Explode", "boom");
         assertThat(result(broker.send(id, new Increment(1)))).isEqualTo(2);
+    }
+
+    @Test
+    void anAsyncReplyThatFailsReachesTheCallerWrapped() {
+        ActorId id = spawn(new Probe());
+        assertActorFailed(failureOf(broker.send(id, new ExplodeLater("later"))), id, "ExplodeLater", "later");
+        assertThat(result(broker.send(id, new Increment(1)))).isEqualTo(2);
+    }
+
+    @Test
+    void handlerFailuresOfPublishAndRoutedSendsReachTheCallerWrapped() {
+        ActorId id = spawn(new Probe());
+        broker.subscribe(id, "fail.*");
+        List<Reply<String>> published = result(broker.publish("fail.now", new Explode("pub")));
+        assertThat(published).singleElement().isInstanceOfSatisfying(Reply.Failed.class,
+                f -> assertActorFailed(f.error(), id, "Explode", "pub"));
+        assertActorFailed(failureOf(broker.sendWithRouting(RoutingKey.of("fail.now"), new Explode("routed"))),
+                id, "Explode", "routed");
     }
 
     @Test
@@ -554,6 +599,10 @@ public abstract class MessageBrokerContract {
         assertThat(replies.get(2)).isEqualTo(new Reply.Ok<>(last, "x"));
         List<Reply<String>> boom = result(broker.broadcast(new Explode("bang")));
         assertThat(boom).hasSize(3).allSatisfy(r -> assertThat(r.isOk()).isFalse());
+        assertThat(boom.get(0)).isInstanceOfSatisfying(Reply.Failed.class,
+                f -> assertActorFailed(f.error(), first, "Explode", "bang"));
+        assertThat(boom.get(1)).isInstanceOfSatisfying(Reply.Failed.class,
+                f -> assertThat(f.error()).isInstanceOf(BrokerException.class)); // no handler: not a handler failure
     }
 
     @Test
