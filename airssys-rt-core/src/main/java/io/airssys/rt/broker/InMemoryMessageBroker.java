@@ -154,7 +154,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
             throw new BrokerException(BrokerError.ALREADY_REGISTERED, actorId,
                     actorId + " is already registered; use a new ActorId or unregister the old actor first");
         }
-        throw closedError("register " + actorId);
+        throw closedError(actorId, "register " + actorId);
     }
 
     @Override
@@ -178,7 +178,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         Objects.requireNonNull(actorId, "actorId");
         Topics.checkPattern(pattern);
         if (closed.get()) {
-            throw closedError("subscribe " + actorId + " to '" + pattern + "'");
+            throw closedError(actorId, "subscribe " + actorId + " to '" + pattern + "'");
         }
         if (topics.subscribe(actorId.asLong(), pattern, table::get) == TopicRegistry.Outcome.NOT_REGISTERED) {
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId
@@ -231,8 +231,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
         long t0 = outcomes.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
         if (mb == null) {
-            SendException error = notDelivered(actorId, message);
-            e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+            DeliveryException error = notDelivered(actorId, message);
+            e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
         } else {
             deliver(e, mb, actorId, message, timeoutNanos);
             outcomes.sampleEnd(t0);
@@ -247,14 +247,15 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 e.deadlineAfter(timeoutNanos);
                 e.timeoutTask(scheduleTimeout(e, actorId, timeoutNanos));
             }
-        } catch (IllegalStateException schedulerRejected) {
-            e.retireFailed(schedulerRejected, outcomes);
+        } catch (IllegalStateException schedulerRejected) { // the broker closed while we sent
+            e.retireFailed(closed.get() ? closedError(actorId, "send " + message.getClass().getSimpleName()
+                    + " to " + actorId) : schedulerRejected, outcomes);
             return;
         }
         int result = mb.offer(e, true);
         if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
-            SendException error = rejected(result, actorId, message, mb);
-            e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+            DeliveryException error = rejected(result, actorId, message, mb);
+            e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
         }
     }
 
@@ -272,7 +273,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         listener.onSend(actorId, message, Priority.NORMAL);
         long t0 = outcomes.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
-        SendException error;
+        DeliveryException error;
         int result;
         if (mb == null) {
             error = notDelivered(actorId, message);
@@ -285,7 +286,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
             }
             error = rejected(result, actorId, message, mb);
         }
-        e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+        e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
         if (result != MpscMailbox.DROPPED) {
             throw error; // DROP_NEWEST drops quietly: the message is in the dead letter queue
         }
@@ -299,7 +300,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
         if (chosen == null) {
             Envelope e = Envelope.request(message, key.priority(), joinSpinMicros);
             outcomes.sent(1);
-            e.retireUndelivered(noSubscriber(key.topic()), DeadLetterReason.NO_SUBSCRIBER,
+            boolean isClosed = closed.get(); // closing removed every subscription: say why
+            e.retireUndelivered(isClosed ? closedError(null, "route " + message.getClass().getSimpleName() + " to '"
+                            + key.topic() + "'") : noSubscriber(key.topic()),
+                    isClosed ? DeadLetterReason.ACTOR_STOPPED : DeadLetterReason.NO_SUBSCRIBER,
                     new DeadLetter.ToTopic(key.topic(), false), outcomes);
             return future(e);
         }
@@ -341,7 +345,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         Topics.checkConcrete(topic);
         Objects.requireNonNull(message, "message");
         if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError("publish to '" + topic + "'"));
+            return CompletableFuture.failedFuture(closedError(null, "publish to '" + topic + "'"));
         }
         List<MpscMailbox<?>> targets = new ArrayList<>();
         for (Object o : topics.match(topic)) {
@@ -379,7 +383,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
     private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter) {
         if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError("broadcast " + message.getClass().getSimpleName()));
+            return CompletableFuture.failedFuture(closedError(null, "broadcast "
+                    + message.getClass().getSimpleName()));
         }
         // one linearizable view of the registrations (isRegistered agrees with it); the user's
         // filter runs outside the table's lock. A target that leaves after the snapshot fails on
@@ -416,7 +421,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
             try {
                 gather.timeoutTask(timeouts.schedule(() -> timeOutAll(gather), defaultTimeoutNanos));
             } catch (IllegalStateException schedulerRejected) {
-                return CompletableFuture.failedFuture(schedulerRejected); // nothing was sent
+                return CompletableFuture.failedFuture(closed.get() ? closedError(null, "broadcast "
+                        + message.getClass().getSimpleName()) : schedulerRejected); // nothing was sent
             }
         }
         outcomes.sent(n);
@@ -426,8 +432,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
             int result = m.offer(e, true);
             if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
                 ActorId id = gather.actorId(i);
-                SendException error = rejected(result, id, message, m);
-                e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(id), outcomes);
+                DeliveryException error = rejected(result, id, message, m);
+                e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(id), outcomes);
             }
         }
         return gather;
@@ -559,11 +565,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         return outcomes.snapshot(table.size());
     }
 
-    /**
-     * Returns whether {@link #close()} was called.
-     *
-     * @return {@code true} once closed
-     */
+    @Override
     public boolean isClosed() {
         return closed.get();
     }
@@ -592,15 +594,19 @@ public final class InMemoryMessageBroker implements MessageBroker {
         return timeouts.schedule(() -> e.expire(actorId, Duration.ofNanos(nanos)), nanos);
     }
 
-    private SendException notDelivered(ActorId actorId, Message<?> message) {
+    private DeliveryException notDelivered(ActorId actorId, Message<?> message) {
         return closed.get()
-                ? new SendException(SendError.ACTOR_STOPPED, actorId, message.getClass().getSimpleName(),
-                        "the broker is closed", null)
+                ? closedError(actorId, "send " + message.getClass().getSimpleName() + " to " + actorId)
                 : new SendException(SendError.ACTOR_NOT_FOUND, actorId, message.getClass().getSimpleName(),
                         "no actor is registered under this id", null);
     }
 
-    private SendException rejected(int result, ActorId actorId, Message<?> message, MpscMailbox<?> mb) {
+    /** The dead letter reason of an undelivered message; a closed broker's refusals count as ACTOR_STOPPED. */
+    private static DeadLetterReason reasonOf(DeliveryException error) {
+        return error instanceof SendException se ? Envelope.reasonOf(se.error()) : DeadLetterReason.ACTOR_STOPPED;
+    }
+
+    private DeliveryException rejected(int result, ActorId actorId, Message<?> message, MpscMailbox<?> mb) {
         if (result == MpscMailbox.FULL || result == MpscMailbox.DROPPED) {
             return new SendException(SendError.MAILBOX_FULL, actorId, message.getClass().getSimpleName(),
                     "its bounded mailbox holds " + mb.capacity() + " messages (" + mb.overflow()
@@ -615,8 +621,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 "no actor subscribes to a pattern matching topic '" + topic + "'");
     }
 
-    private static IllegalStateException closedError(String what) {
-        return new IllegalStateException("cannot " + what + ": the InMemoryMessageBroker is closed");
+    /** The one signal for a closed broker, from every method (issue 10). */
+    private static BrokerException closedError(ActorId actorId, String what) {
+        return new BrokerException(BrokerError.BROKER_CLOSED, actorId,
+                "cannot " + what + ": the InMemoryMessageBroker is closed");
     }
 
     private static long timeoutNanos(Duration timeout) {

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -701,10 +702,47 @@ public abstract class MessageBrokerContract {
         assertThat(sendErrorOf(inFlight.reply())).isEqualTo(SendError.ACTOR_STOPPED);
         inFlight.release();
         assertThat(broker.registeredCount()).isZero();
-        assertThat(sendErrorOf(broker.send(id, new Increment(1)))).isEqualTo(SendError.ACTOR_STOPPED);
-        assertThatThrownBy(() -> broker.register(ActorId.newId(), Mailbox.unbounded()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertBrokerClosed(failureOf(broker.send(id, new Increment(1))));
+        assertBrokerClosed(catchThrowable(() -> broker.register(ActorId.newId(), Mailbox.unbounded())));
         broker.close(); // idempotent
+        assertThat(broker.isClosed()).isTrue();
+    }
+
+    /**
+     * Asserts the one signal for a closed broker: {@link BrokerException} with
+     * {@link BrokerError#BROKER_CLOSED}.
+     *
+     * @param failure what the caller saw (thrown, or the cause of a failed future)
+     */
+    protected static void assertBrokerClosed(Throwable failure) {
+        assertThat(failure).isInstanceOfSatisfying(BrokerException.class, e -> {
+            assertThat(e.error()).isEqualTo(BrokerError.BROKER_CLOSED);
+            assertThat(e.isBrokerClosed()).isTrue();
+            assertThat(e.getMessage()).contains("closed");
+        });
+    }
+
+    @Test
+    void everyMethodSignalsAClosedBrokerTheSameWay() {
+        ActorId id = spawn(new Probe());
+        broker.subscribe(id, "jobs.*");
+        assertThat(broker.isClosed()).isFalse();
+        broker.close();
+        assertThat(broker.isClosed()).isTrue();
+        // synchronous methods throw it
+        assertBrokerClosed(catchThrowable(() -> broker.register(ActorId.newId(), Mailbox.unbounded())));
+        assertBrokerClosed(catchThrowable(() -> broker.subscribe(id, "jobs.*")));
+        assertBrokerClosed(catchThrowable(() -> broker.trySend(id, new Tick(0, 1))));
+        assertBrokerClosed(catchThrowable(() -> broker.trySend(ActorId.newId(), new Tick(0, 1))));
+        // asynchronous methods return a future failed with it
+        assertBrokerClosed(failureOf(broker.send(id, new Increment(1))));
+        assertBrokerClosed(failureOf(broker.send(ActorId.newId(), new Increment(1))));
+        assertBrokerClosed(failureOf(broker.send(id, new Increment(1), Duration.ofSeconds(5))));
+        assertBrokerClosed(failureOf(broker.sendWithPriority(id, new Increment(1), Priority.HIGH)));
+        assertBrokerClosed(failureOf(broker.broadcast(new Echo("x"))));
+        assertBrokerClosed(failureOf(broker.broadcastFilter(new Echo("x"), a -> true)));
+        assertBrokerClosed(failureOf(broker.publish("jobs.resize", new Echo("x"))));
+        assertBrokerClosed(failureOf(broker.sendWithRouting(RoutingKey.of("jobs.resize"), new Echo("x"))));
     }
 
     /**
