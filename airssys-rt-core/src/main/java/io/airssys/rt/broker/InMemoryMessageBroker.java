@@ -608,9 +608,11 @@ public final class InMemoryMessageBroker implements MessageBroker {
 
     private DeliveryException rejected(int result, ActorId actorId, Message<?> message, MpscMailbox<?> mb) {
         if (result == MpscMailbox.FULL || result == MpscMailbox.DROPPED) {
+            // stackless: backpressure is expected and frequent, and a stack trace would cost more
+            // than the send (issue 10); the message text still names actor, type and capacity
             return new SendException(SendError.MAILBOX_FULL, actorId, message.getClass().getSimpleName(),
                     "its bounded mailbox holds " + mb.capacity() + " messages (" + mb.overflow()
-                    + "); retry later or raise the capacity", null);
+                    + "); retry later or raise the capacity", null, false);
         }
         // The mailbox closed between the lookup and the enqueue: the actor left while we sent.
         return notDelivered(actorId, message);

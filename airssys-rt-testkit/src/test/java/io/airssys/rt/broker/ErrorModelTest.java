@@ -2,6 +2,7 @@ package io.airssys.rt.broker;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
+import io.airssys.rt.mailbox.Mailbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +24,26 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class ErrorModelTest {
 
     record Ping() implements Message<Integer> {
+    }
+
+    record Fire() implements Message<Void> {
+    }
+
+    @Test
+    void aRejectedTrySendIsStacklessAndKeepsItsMessage() {
+        try (InMemoryMessageBroker broker = new InMemoryMessageBroker()) {
+            ActorId id = ActorId.newId();
+            broker.register(id, Mailbox.bounded(1)); // no actor attached: nothing drains it
+            broker.trySend(id, new Fire());
+            Throwable t = catchThrowable(() -> broker.trySend(id, new Fire()));
+            assertThat(t).isInstanceOfSatisfying(SendException.class, e -> {
+                assertThat(e.error()).isEqualTo(SendError.MAILBOX_FULL);
+                assertThat(e.getStackTrace()).isEmpty();
+                assertThat(e.getMessage()).isEqualTo("MAILBOX_FULL: " + id
+                        + " did not accept Fire: its bounded mailbox holds 1 messages (FAIL); retry later or raise the capacity");
+            });
+            assertThat(broker.deadLetters().totalCount()).isEqualTo(1);
+        }
     }
 
     @Test
