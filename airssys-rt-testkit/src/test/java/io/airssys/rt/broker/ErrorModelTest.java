@@ -42,7 +42,12 @@ class ErrorModelTest {
                 assertThat(e.getMessage()).isEqualTo("MAILBOX_FULL: " + id
                         + " did not accept Fire: its bounded mailbox holds 1 messages (FAIL); retry later or raise the capacity");
             });
-            assertThat(broker.deadLetters().totalCount()).isEqualTo(1);
+            Throwable viaFuture = DeliveryException.unwrap(catchThrowable(broker.send(id, new Ping())::join));
+            assertThat(viaFuture).isInstanceOfSatisfying(SendException.class, e -> {
+                assertThat(e.error()).isEqualTo(SendError.MAILBOX_FULL);
+                assertThat(e.getStackTrace()).isEmpty();
+            });
+            assertThat(broker.deadLetters().totalCount()).isEqualTo(2);
         }
     }
 

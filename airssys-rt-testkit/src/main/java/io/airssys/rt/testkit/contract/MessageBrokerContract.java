@@ -361,6 +361,34 @@ public abstract class MessageBrokerContract {
     }
 
     @Test
+    void registrationErrorsAreBrokerExceptionsWithTheirCode() {
+        ActorId id = spawn(new Probe());
+        ActorId ghost = ActorId.newId();
+        assertThat(catchThrowable(() -> broker.register(id, Mailbox.unbounded())))
+                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                    assertThat(e.error()).isEqualTo(BrokerError.ALREADY_REGISTERED);
+                    assertThat(e.actorId()).isEqualTo(id);
+                });
+        assertThat(catchThrowable(() -> broker.unregister(ghost)))
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.NOT_FOUND));
+        assertThat(catchThrowable(() -> broker.subscribe(ghost, "a.b")))
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.NOT_FOUND));
+    }
+
+    @Test
+    void trySendThrowsItsErrorsAndAHandlerFailureReachesNoCaller() {
+        ActorId ghost = ActorId.newId();
+        assertThat(catchThrowable(() -> broker.trySend(ghost, new Tick(0, 1))))
+                .isInstanceOfSatisfying(SendException.class, e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_NOT_FOUND));
+        ActorId id = system.spawn(Behaviors.receive().onTell(Tick.class, t -> {
+            throw new IllegalStateException("tick failed");
+        }).build());
+        broker.trySend(id, new Tick(0, 1)); // returns normally: nobody awaits a fire-and-forget
+        await().atMost(PATIENCE).until(() -> broker.metrics().totalFailed() == 2);
+        assertThat(broker.deadLetters().totalCount()).isEqualTo(1); // the ghost's; a failed handler is not dead-lettered
+    }
+
+    @Test
     void anAsyncReplyThatFailsReachesTheCallerWrapped() {
         ActorId id = spawn(new Probe());
         assertActorFailed(failureOf(broker.send(id, new ExplodeLater("later"))), id, "ExplodeLater", "later");
