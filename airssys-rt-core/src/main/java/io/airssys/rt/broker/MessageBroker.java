@@ -19,8 +19,8 @@ import java.util.function.Predicate;
  * every returned future completes, always: with the actor's result or a {@link DeliveryException}
  * (an {@link ActorFailedException} wrapping the handler's failure, a {@link BrokerException}, or
  * a {@link SendException}; the README's "Errors" table lists them). Each call returns a fresh
- * future, so cancelling
- * one affects no other caller; a cancelled message that has not started is skipped.
+ * future, so cancelling one affects no other caller; a cancelled message that has not started
+ * is skipped.
  *
  * <p>Bad arguments fail fast: {@code null} throws {@link NullPointerException} naming the
  * parameter, a non-positive timeout throws {@link IllegalArgumentException}.
