@@ -107,10 +107,12 @@ class BrokerModelProperties {
                             assertThat(closed || registered.contains(r.id())).as("register %s should fail", r).isFalse();
                             registered.add(r.id());
                         } catch (BrokerException e) {
-                            assertThat(e.error()).isEqualTo(BrokerError.ALREADY_REGISTERED);
-                            assertThat(registered).contains(r.id());
-                        } catch (IllegalStateException e) {
-                            assertThat(closed).isTrue();
+                            if (closed) {
+                                assertThat(e.error()).isEqualTo(BrokerError.BROKER_CLOSED);
+                            } else {
+                                assertThat(e.error()).isEqualTo(BrokerError.ALREADY_REGISTERED);
+                                assertThat(registered).contains(r.id());
+                            }
                         }
                     }
                     case Unregister u -> {
@@ -129,9 +131,11 @@ class BrokerModelProperties {
                         assertThat(f).isDone();
                         if (registered.contains(s.id())) {
                             assertThat(f.join()).isEqualTo(s.id());
+                        } else if (closed) {
+                            assertThat(f.exceptionNow()).isInstanceOfSatisfying(BrokerException.class,
+                                    e -> assertThat(e.error()).isEqualTo(BrokerError.BROKER_CLOSED));
                         } else {
-                            assertThat(((SendException) f.exceptionNow()).error())
-                                    .isEqualTo(closed ? SendError.ACTOR_STOPPED : SendError.ACTOR_NOT_FOUND);
+                            assertThat(((SendException) f.exceptionNow()).error()).isEqualTo(SendError.ACTOR_NOT_FOUND);
                         }
                     }
                     case TrySend t -> {
@@ -139,7 +143,11 @@ class BrokerModelProperties {
                             broker.trySend(ActorId.of(t.id()), new Note());
                             assertThat(registered).contains(t.id());
                         } catch (SendException e) {
+                            assertThat(closed).isFalse();
                             assertThat(registered).doesNotContain(t.id());
+                        } catch (BrokerException e) {
+                            assertThat(closed).isTrue();
+                            assertThat(e.error()).isEqualTo(BrokerError.BROKER_CLOSED);
                         }
                     }
                     case Broadcast b -> {
@@ -158,9 +166,8 @@ class BrokerModelProperties {
                             assertThat(registered).contains(s.id());
                             subscriptions.putIfAbsent(s.id() + "|" + s.pattern(), s.id());
                         } catch (BrokerException e) {
+                            assertThat(e.error()).isEqualTo(closed ? BrokerError.BROKER_CLOSED : BrokerError.NOT_FOUND);
                             assertThat(registered).doesNotContain(s.id());
-                        } catch (IllegalStateException e) {
-                            assertThat(closed).isTrue();
                         }
                     }
                     case Publish p -> {

@@ -5,6 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.Priority;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
+import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.InvalidTopicException;
@@ -172,17 +173,24 @@ class FaultInjectionTest {
         broker.register(id, Mailbox.unbounded());
         broker.close();
         assertThatThrownBy(() -> broker.register(ActorId.of(2), Mailbox.unbounded()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue())
+                .hasMessageContaining("closed");
         assertThatThrownBy(() -> broker.unregister(id)).hasMessageContaining("NOT_FOUND").hasMessageContaining("closed");
-        assertThatThrownBy(() -> broker.subscribe(id, "a.b")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> broker.subscribe(id, "a.b"))
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue());
         assertThatThrownBy(() -> broker.trySend(id, new Note()))
-                .isInstanceOfSatisfying(SendException.class, e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_STOPPED));
-        assertThat(((SendException) broker.send(id, new Work(1)).exceptionNow()).error()).isEqualTo(SendError.ACTOR_STOPPED);
-        assertThat(((SendException) broker.sendWithPriority(id, new Work(1), Priority.HIGH).exceptionNow()).error())
-                .isEqualTo(SendError.ACTOR_STOPPED);
-        assertThat(broker.sendWithRouting(RoutingKey.of("a.b"), new Work(1))).isCompletedExceptionally();
-        assertThat(broker.broadcast(new Work(1))).isCompletedExceptionally();
-        assertThat(broker.publish("a.b", new Work(1))).isCompletedExceptionally();
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue());
+        assertThat(broker.send(id, new Work(1)).exceptionNow())
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue());
+        assertThat(broker.sendWithPriority(id, new Work(1), Priority.HIGH).exceptionNow())
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue());
+        assertThat(broker.sendWithRouting(RoutingKey.of("a.b"), new Work(1)).exceptionNow())
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue());
+        assertThat(broker.broadcast(new Work(1)).exceptionNow())
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue());
+        assertThat(broker.publish("a.b", new Work(1)).exceptionNow())
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.isBrokerClosed()).isTrue());
+        assertThat(broker.isClosed()).isTrue();
         assertThat(broker.isRegistered(id)).isFalse();
         assertThat(broker.registeredCount()).isZero();
         assertThat(broker.actorIds()).isEmpty();

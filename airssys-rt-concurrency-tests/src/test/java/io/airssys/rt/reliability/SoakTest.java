@@ -7,7 +7,7 @@ import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.MessageBroker;
-import io.airssys.rt.broker.SendException;
+import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.mailbox.Mailbox;
 import org.junit.jupiter.api.Test;
@@ -201,7 +201,7 @@ class SoakTest {
                         } else {
                             try {
                                 broker.trySend(target, new Note(n));
-                            } catch (SendException e) {
+                            } catch (DeliveryException e) { // SendException, or BROKER_CLOSED once closed
                                 refused.incrementAndGet(n);
                             }
                         }

@@ -13,5 +13,10 @@ public enum BrokerError {
      * The broker could not route the message; the exception message says why (for example: the
      * receiving actor has no handler for the message's type).
      */
-    ROUTING_FAILED
+    ROUTING_FAILED,
+    /**
+     * The broker is closed: the one signal for it, from every method (thrown by the
+     * synchronous ones, a failed future from the others).
+     */
+    BROKER_CLOSED
 }

@@ -7,14 +7,15 @@ import java.util.Objects;
 
 /**
  * A broker operation failed; {@link #error()} says how and the message names the actor.
+ * {@link BrokerError#BROKER_CLOSED} is the one signal for "the broker is closed", whichever
+ * method saw it (see {@link #isBrokerClosed()}).
  */
-public final class BrokerException extends RuntimeException {
+public final class BrokerException extends DeliveryException {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
     private final BrokerError error;
-    private final transient ActorId actorId;
 
     /**
      * Creates the exception.
@@ -24,9 +25,8 @@ public final class BrokerException extends RuntimeException {
      * @param detail  a sentence naming what was wrong and, if known, what to do about it
      */
     public BrokerException(BrokerError error, ActorId actorId, String detail) {
-        super(error + ": " + detail);
-        this.error = Objects.requireNonNull(error, "error");
-        this.actorId = actorId;
+        super(Objects.requireNonNull(error, "error") + ": " + detail, null, actorId, true);
+        this.error = error;
     }
 
     /**
@@ -38,12 +38,13 @@ public final class BrokerException extends RuntimeException {
         return error;
     }
 
-    /**
-     * Returns the actor concerned.
-     *
-     * @return the actor id, or {@code null} if the failure concerned no single actor
-     */
-    public ActorId actorId() {
-        return actorId;
+    @Override
+    public String code() {
+        return error.name();
+    }
+
+    @Override
+    public boolean isBrokerClosed() {
+        return error == BrokerError.BROKER_CLOSED;
     }
 }

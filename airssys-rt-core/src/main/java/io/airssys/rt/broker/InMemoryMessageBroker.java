@@ -160,7 +160,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
             throw new BrokerException(BrokerError.ALREADY_REGISTERED, actorId,
                     actorId + " is already registered; use a new ActorId or unregister the old actor first");
         }
-        throw closedError("register " + actorId);
+        throw closedError(actorId, "register " + actorId);
     }
 
     @Override
@@ -184,7 +184,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         Objects.requireNonNull(actorId, "actorId");
         Topics.checkPattern(pattern);
         if (closed.get()) {
-            throw closedError("subscribe " + actorId + " to '" + pattern + "'");
+            throw closedError(actorId, "subscribe " + actorId + " to '" + pattern + "'");
         }
         if (topics.subscribe(actorId.asLong(), pattern, table::get) == TopicRegistry.Outcome.NOT_REGISTERED) {
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId
@@ -239,8 +239,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
         MpscMailbox<?> mb = table.get(actorId.asLong());
         long lookupNanos = t0 == 0L ? 0L : System.nanoTime() - t0;
         if (mb == null) {
-            SendException error = notDelivered(actorId, message);
-            e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+            DeliveryException error = notDelivered(actorId, message);
+            e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
         } else {
             deliver(e, mb, actorId, message, timeoutNanos, lookupNanos);
         }
@@ -255,16 +255,17 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 e.deadlineAfter(timeoutNanos);
                 e.timeoutTask(scheduleTimeout(e, actorId, timeoutNanos));
             }
-        } catch (IllegalStateException schedulerRejected) {
-            e.retireFailed(schedulerRejected, outcomes);
+        } catch (IllegalStateException schedulerRejected) { // the broker closed while we sent
+            e.retireFailed(closed.get() ? closedError(actorId, "send " + message.getClass().getSimpleName()
+                    + " to " + actorId) : schedulerRejected, outcomes);
             return;
         }
         // NOTE: the routing sample is the lookup plus the enqueue: the timer above and the
         // executor hand-off after the enqueue are left out (the start is shifted by the lookup).
         int result = mb.offer(e, true, lookupNanos == 0L ? 0L : System.nanoTime() - lookupNanos);
         if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
-            SendException error = rejected(result, actorId, message, mb);
-            e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+            DeliveryException error = rejected(result, actorId, message, mb);
+            e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
         }
     }
 
@@ -287,7 +288,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         listener.onSend(actorId, message, priority);
         long t0 = outcomes.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
-        SendException error;
+        DeliveryException error;
         int result;
         if (mb == null) {
             error = notDelivered(actorId, message);
@@ -299,7 +300,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
             }
             error = rejected(result, actorId, message, mb);
         }
-        e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(actorId), outcomes);
+        e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
         if (result != MpscMailbox.DROPPED) {
             throw error; // DROP_NEWEST drops quietly: the message is in the dead letter queue
         }
@@ -315,7 +316,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
         if (chosen == null) {
             Envelope e = Envelope.request(message, priority, joinSpinMicros, options.headers());
             outcomes.sent(1);
-            e.retireUndelivered(noSubscriber(key.topic()), DeadLetterReason.NO_SUBSCRIBER,
+            boolean isClosed = closed.get(); // closing removed every subscription: say why
+            e.retireUndelivered(isClosed ? closedError(null, "route " + message.getClass().getSimpleName() + " to '"
+                            + key.topic() + "'") : noSubscriber(key.topic()),
+                    isClosed ? DeadLetterReason.ACTOR_STOPPED : DeadLetterReason.NO_SUBSCRIBER,
                     new DeadLetter.ToTopic(key.topic(), false), outcomes);
             return future(e);
         }
@@ -358,7 +362,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
         if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError("publish to '" + topic + "'"));
+            return CompletableFuture.failedFuture(closedError(null, "publish to '" + topic + "'"));
         }
         List<MpscMailbox<?>> targets = new ArrayList<>();
         for (Object o : topics.match(topic)) {
@@ -400,7 +404,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
     private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter,
                                                              SendOptions options) {
         if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError("broadcast " + message.getClass().getSimpleName()));
+            return CompletableFuture.failedFuture(closedError(null, "broadcast "
+                    + message.getClass().getSimpleName()));
         }
         // one linearizable view of the registrations (isRegistered agrees with it); the user's
         // filter runs outside the table's lock. A target that leaves after the snapshot fails on
@@ -440,7 +445,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
             try {
                 gather.timeoutTask(timeouts.schedule(() -> timeOutAll(gather, timeout), timeout));
             } catch (IllegalStateException schedulerRejected) {
-                return CompletableFuture.failedFuture(schedulerRejected); // nothing was sent
+                return CompletableFuture.failedFuture(closed.get() ? closedError(null, "broadcast "
+                        + message.getClass().getSimpleName()) : schedulerRejected); // nothing was sent
             }
         }
         outcomes.sent(n);
@@ -450,8 +456,8 @@ public final class InMemoryMessageBroker implements MessageBroker {
             int result = m.offer(e, true);
             if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
                 ActorId id = gather.actorId(i);
-                SendException error = rejected(result, id, message, m);
-                e.retireUndelivered(error, Envelope.reasonOf(error.error()), new DeadLetter.ToActor(id), outcomes);
+                DeliveryException error = rejected(result, id, message, m);
+                e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(id), outcomes);
             }
         }
         return gather;
@@ -583,11 +589,7 @@ public final class InMemoryMessageBroker implements MessageBroker {
         return outcomes.snapshot(table.size());
     }
 
-    /**
-     * Returns whether {@link #close()} was called.
-     *
-     * @return {@code true} once closed
-     */
+    @Override
     public boolean isClosed() {
         return closed.get();
     }
@@ -616,19 +618,25 @@ public final class InMemoryMessageBroker implements MessageBroker {
         return timeouts.schedule(() -> e.expire(actorId, Duration.ofNanos(nanos)), nanos);
     }
 
-    private SendException notDelivered(ActorId actorId, Message<?> message) {
+    private DeliveryException notDelivered(ActorId actorId, Message<?> message) {
         return closed.get()
-                ? new SendException(SendError.ACTOR_STOPPED, actorId, message.getClass().getSimpleName(),
-                        "the broker is closed", null)
+                ? closedError(actorId, "send " + message.getClass().getSimpleName() + " to " + actorId)
                 : new SendException(SendError.ACTOR_NOT_FOUND, actorId, message.getClass().getSimpleName(),
                         "no actor is registered under this id", null);
     }
 
-    private SendException rejected(int result, ActorId actorId, Message<?> message, MpscMailbox<?> mb) {
+    /** The dead letter reason of an undelivered message; a closed broker's refusals count as ACTOR_STOPPED. */
+    private static DeadLetterReason reasonOf(DeliveryException error) {
+        return error instanceof SendException se ? Envelope.reasonOf(se.error()) : DeadLetterReason.ACTOR_STOPPED;
+    }
+
+    private DeliveryException rejected(int result, ActorId actorId, Message<?> message, MpscMailbox<?> mb) {
         if (result == MpscMailbox.FULL || result == MpscMailbox.DROPPED) {
+            // stackless: backpressure is expected and frequent, and a stack trace would cost more
+            // than the send (issue 10); the message text still names actor, type and capacity
             return new SendException(SendError.MAILBOX_FULL, actorId, message.getClass().getSimpleName(),
                     "its bounded mailbox holds " + mb.capacity() + " messages (" + mb.overflow()
-                    + "); retry later or raise the capacity", null);
+                    + "); retry later or raise the capacity", null, false);
         }
         // The mailbox closed between the lookup and the enqueue: the actor left while we sent.
         return notDelivered(actorId, message);
@@ -639,8 +647,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
                 "no actor subscribes to a pattern matching topic '" + topic + "'");
     }
 
-    private static IllegalStateException closedError(String what) {
-        return new IllegalStateException("cannot " + what + ": the InMemoryMessageBroker is closed");
+    /** The one signal for a closed broker, from every method (issue 10). */
+    private static BrokerException closedError(ActorId actorId, String what) {
+        return new BrokerException(BrokerError.BROKER_CLOSED, actorId,
+                "cannot " + what + ": the InMemoryMessageBroker is closed");
     }
 
     private static long timeoutNanos(Duration timeout) {

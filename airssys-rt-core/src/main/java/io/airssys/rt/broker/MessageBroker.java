@@ -16,10 +16,11 @@ import java.util.function.Predicate;
  * Routes messages to actors by id (spec: {@code trait MessageBroker: Send + Sync}).
  *
  * <p>Every method is safe to call from any thread. Methods that return a future never block;
- * every returned future completes, always: with the actor's result, the handler's exception,
- * a {@link BrokerException} ({@link BrokerError#ROUTING_FAILED} when the actor has no handler
- * for the message) or a {@link SendException}. Each call returns a fresh future, so cancelling
- * one affects no other caller; a cancelled message that has not started is skipped.
+ * every returned future completes, always: with the actor's result or a {@link DeliveryException}
+ * (an {@link ActorFailedException} wrapping the handler's failure, a {@link BrokerException}, or
+ * a {@link SendException}; the README's "Errors" table lists them). Each call returns a fresh
+ * future, so cancelling one affects no other caller; a cancelled message that has not started
+ * is skipped.
  *
  * <p>Bad arguments fail fast: {@code null} throws {@link NullPointerException} naming the
  * parameter, a non-positive timeout throws {@link IllegalArgumentException}.
@@ -37,8 +38,9 @@ public interface MessageBroker extends AutoCloseable {
      *
      * @param actorId the id, unique within this broker
      * @param mailbox a mailbox not registered anywhere yet
-     * @throws BrokerException       with {@link BrokerError#ALREADY_REGISTERED} if the id is taken
-     * @throws IllegalStateException if the mailbox was registered before or the broker is closed
+     * @throws BrokerException       with {@link BrokerError#ALREADY_REGISTERED} if the id is taken, or
+     *                               {@link BrokerError#BROKER_CLOSED} if the broker is closed
+     * @throws IllegalStateException if the mailbox was registered before (a misuse, not a delivery failure)
      */
     void register(ActorId actorId, Mailbox<?> mailbox);
 
@@ -116,9 +118,10 @@ public interface MessageBroker extends AutoCloseable {
      *
      * @param actorId the receiver
      * @param message the message
-     * @throws SendException with {@link SendError#ACTOR_NOT_FOUND}, {@link SendError#MAILBOX_FULL}
-     *                       or {@link SendError#ACTOR_STOPPED} if it was not enqueued (a full
-     *                       {@code DROP_NEWEST} mailbox drops it without throwing; see above)
+     * @throws SendException   with {@link SendError#ACTOR_NOT_FOUND}, {@link SendError#MAILBOX_FULL}
+     *                         or {@link SendError#ACTOR_STOPPED} if it was not enqueued (a full
+     *                         {@code DROP_NEWEST} mailbox drops it without throwing; see above)
+     * @throws BrokerException with {@link BrokerError#BROKER_CLOSED} if the broker is closed
      */
     default void trySend(ActorId actorId, Message<Void> message) {
         trySend(actorId, message, SendOptions.DEFAULT);
@@ -195,7 +198,8 @@ public interface MessageBroker extends AutoCloseable {
      * @param actorId the subscriber
      * @param pattern e.g. {@code orders.*.created} or {@code orders.>}
      * @throws InvalidTopicException if the pattern is malformed
-     * @throws BrokerException       with {@link BrokerError#NOT_FOUND} if the actor is not registered
+     * @throws BrokerException       with {@link BrokerError#NOT_FOUND} if the actor is not registered, or
+     *                               {@link BrokerError#BROKER_CLOSED} if the broker is closed
      */
     void subscribe(ActorId actorId, String pattern);
 
@@ -222,7 +226,8 @@ public interface MessageBroker extends AutoCloseable {
      * key's priority, and returns its result (spec: {@code send_with_routing}). When several
      * subscribers match, the broker balances the load between them (see the implementation).
      * No subscriber: the future fails with a {@link BrokerException} ({@link BrokerError#ROUTING_FAILED})
-     * naming the topic, and the message is dead-lettered ({@code NO_SUBSCRIBER}).
+     * naming the topic, and the message is dead-lettered ({@code NO_SUBSCRIBER}). Closed broker:
+     * the future fails with {@link BrokerError#BROKER_CLOSED}.
      *
      * @param key     a concrete topic and a priority
      * @param message the message
@@ -249,7 +254,8 @@ public interface MessageBroker extends AutoCloseable {
     /**
      * Publishes a message to EVERY actor subscribed to a pattern matching the topic; each gets
      * it once, however many of its patterns match. No subscriber: an empty list, and the
-     * message is dead-lettered ({@code NO_SUBSCRIBER}).
+     * message is dead-lettered ({@code NO_SUBSCRIBER}). Closed broker: the future fails with
+     * {@link BrokerError#BROKER_CLOSED}.
      *
      * @param topic   a concrete topic
      * @param message the message
@@ -322,10 +328,20 @@ public interface MessageBroker extends AutoCloseable {
     BrokerMetrics metrics();
 
     /**
+     * Returns whether {@link #close()} was called (for health checks). Once it returns
+     * {@code true}, every operation signals {@link BrokerError#BROKER_CLOSED}.
+     *
+     * @return {@code true} once closed
+     */
+    boolean isClosed();
+
+    /**
      * Closes the broker: every mailbox closes, and when this returns every queued message's
      * future has failed with {@link SendError#ACTOR_STOPPED}, and so has the future of a message
-     * being processed, even if its handler never returns. Later registrations throw
-     * {@link IllegalStateException}, later sends fail with {@link SendError#ACTOR_STOPPED}.
+     * being processed, even if its handler never returns. After it, every operation signals
+     * {@link BrokerError#BROKER_CLOSED} ({@link BrokerException}): the synchronous ones
+     * ({@code register}, {@code subscribe}, {@code trySend}) throw it, the others return a future
+     * failed with it.
      * Idempotent. The counters (and dead letters) of messages queued behind a handler that is
      * still running follow when that handler returns and its actor stops.
      */

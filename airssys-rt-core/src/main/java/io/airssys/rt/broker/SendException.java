@@ -11,14 +11,15 @@ import java.util.Objects;
  * {@code "MAILBOX_FULL: actor-7 did not accept GetBalance: its bounded mailbox holds 1000 messages"}.
  *
  * <p>Returned futures complete exceptionally with this exception; {@code trySend} throws it.
+ * A {@link SendError#MAILBOX_FULL} rejection is stackless: backpressure is an expected,
+ * frequent outcome, and filling in a stack trace would cost more than the send itself.
  */
-public final class SendException extends RuntimeException {
+public final class SendException extends DeliveryException {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
     private final SendError error;
-    private final transient ActorId actorId;
     private final String messageType;
 
     /**
@@ -31,9 +32,25 @@ public final class SendException extends RuntimeException {
      * @param cause       an underlying exception, or {@code null}
      */
     public SendException(SendError error, ActorId actorId, String messageType, String detail, Throwable cause) {
-        super(error + ": " + actorId + " did not " + verb(error) + " " + messageType + ": " + detail, cause);
-        this.error = Objects.requireNonNull(error, "error");
-        this.actorId = actorId;
+        this(error, actorId, messageType, detail, cause, true);
+    }
+
+    /**
+     * Creates the exception, with or without a stack trace.
+     *
+     * @param error              why the message was not delivered or answered
+     * @param actorId            the target actor
+     * @param messageType        the simple name of the message's class
+     * @param detail             the cause, as a sentence fragment
+     * @param cause              an underlying exception, or {@code null}
+     * @param writableStackTrace {@code false} for a stackless exception (the broker's
+     *                           {@code MAILBOX_FULL} rejections)
+     */
+    public SendException(SendError error, ActorId actorId, String messageType, String detail, Throwable cause,
+                         boolean writableStackTrace) {
+        super(Objects.requireNonNull(error, "error") + ": " + actorId + " did not " + verb(error) + " "
+                + messageType + ": " + detail, cause, actorId, writableStackTrace);
+        this.error = error;
         this.messageType = messageType;
     }
 
@@ -55,13 +72,9 @@ public final class SendException extends RuntimeException {
         return error;
     }
 
-    /**
-     * Returns the target actor.
-     *
-     * @return the actor id
-     */
-    public ActorId actorId() {
-        return actorId;
+    @Override
+    public String code() {
+        return error.name();
     }
 
     /**

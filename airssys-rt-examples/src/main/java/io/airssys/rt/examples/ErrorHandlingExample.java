@@ -4,7 +4,9 @@ import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
+import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerException;
+import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.mailbox.Mailbox;
@@ -13,7 +15,11 @@ import java.io.PrintStream;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 
-/** Spec: the {@code BrokerError} match on {@code register} and the {@code SendError} match on {@code send}. */
+/**
+ * Spec: the {@code BrokerError} match on {@code register} and the {@code SendError} match on
+ * {@code send}; plus the error model's one catch for every delivery failure
+ * ({@link DeliveryException}), where a failing handler shows as {@link ActorFailedException}.
+ */
 public final class ErrorHandlingExample {
 
     /** Keeps a worker busy until {@code until} opens; opens {@code started} first. */
@@ -61,16 +67,28 @@ public final class ErrorHandlingExample {
             awaitUninterruptibly(started);
             broker.send(worker, new Ping());                    // fills the mailbox (capacity 1)
 
-            for (ActorId target : new ActorId[] {ActorId.of(404), worker}) {
+            ActorId auditor = system.spawn(ActorId.of(3), Behaviors.receive()
+                    .on(Ping.class, p -> {
+                        throw new IllegalStateException("audit log unavailable");
+                    })
+                    .build(), Mailbox.unbounded());
+
+            for (ActorId target : new ActorId[] {ActorId.of(404), worker, auditor}) {
                 try {
                     out.println("Success: " + broker.send(target, new Ping()).join());
                 } catch (CompletionException failure) {
-                    if (failure.getCause() instanceof SendException e) {
-                        switch (e.error()) {
-                            case ACTOR_NOT_FOUND -> out.println("Actor " + target + " not found");
-                            case MAILBOX_FULL -> out.println("Actor " + target + " mailbox full, retry later");
-                            default -> out.println("Send failed: " + e.getMessage());
+                    // one catch for every delivery failure; the sealed type tells them apart
+                    switch (DeliveryException.of(failure).orElseThrow()) {
+                        case SendException e -> {
+                            switch (e.error()) {
+                                case ACTOR_NOT_FOUND -> out.println("Actor " + target + " not found");
+                                case MAILBOX_FULL -> out.println("Actor " + target + " mailbox full, retry later");
+                                default -> out.println("Send failed: " + e.getMessage());
+                            }
                         }
+                        case ActorFailedException e -> out.println("Actor " + target + " failed on "
+                                + e.messageType() + ": " + e.causeMessage());
+                        case BrokerException e -> out.println("Broker refused: " + e.getMessage());
                     }
                 }
             }

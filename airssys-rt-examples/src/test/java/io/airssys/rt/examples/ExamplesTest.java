@@ -85,7 +85,8 @@ class ExamplesTest {
         assertThat(output(ErrorHandlingExample::run))
                 .contains("Actor ID actor-1 already in use")
                 .contains("Actor actor-404 not found")
-                .contains("Actor actor-2 mailbox full, retry later");
+                .contains("Actor actor-2 mailbox full, retry later")
+                .contains("Actor actor-3 failed on Ping: audit log unavailable");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.airssys.rt.actor;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
+import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.MessageBroker;
@@ -115,7 +116,8 @@ class ActorRuntimeTest {
                 ActorId id = system.spawn(ActorId.of(1), account(log, d), Mailbox.unbounded());
                 broker.trySend(id, new Deposit(10));
                 CompletableFuture<Void> crash = broker.send(id, new Crash());
-                assertThatThrownBy(() -> result(crash)).hasCauseInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(() -> result(crash)).cause().isInstanceOf(ActorFailedException.class)
+                        .cause().isInstanceOf(IllegalStateException.class);
                 CompletableFuture<Double> after = broker.send(id, new Balance());
                 switch (d) {
                     case RESUME -> {
@@ -281,8 +283,8 @@ class ActorRuntimeTest {
         try (ActorSystem system = ActorSystem.create()) {
             ActorId id = system.spawn(Behavior.of(Q.class, () -> (ctx, q) -> null));
             CompletableFuture<String> f = system.broker().send(id, new Q());
-            assertThatThrownBy(() -> result(f)).cause().isInstanceOf(NullPointerException.class)
-                    .hasMessageContaining("Handled");
+            assertThatThrownBy(() -> result(f)).cause().isInstanceOf(ActorFailedException.class)
+                    .cause().isInstanceOf(NullPointerException.class).hasMessageContaining("Handled");
         }
     }
 

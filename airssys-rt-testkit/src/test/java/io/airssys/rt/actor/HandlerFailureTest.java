@@ -2,6 +2,7 @@ package io.airssys.rt.actor;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
+import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.MessageBroker;
@@ -94,7 +95,10 @@ class HandlerFailureTest {
 
     private void assertStoppedCleanly(ActorId id, CompletableFuture<Integer> failing, Class<? extends Throwable> error,
                                       List<CompletableFuture<Integer>> queued) {
-        assertThat(failureOf(failing)).isInstanceOf(error);
+        assertThat(failureOf(failing)).isInstanceOfSatisfying(ActorFailedException.class, e -> {
+            assertThat(e.actorId()).isEqualTo(id);
+            assertThat(e.getCause()).isInstanceOf(error);
+        });
         for (CompletableFuture<Integer> q : queued) {
             assertThat(failureOf(q)).isInstanceOfSatisfying(SendException.class,
                     e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_STOPPED));

@@ -7,6 +7,7 @@ import io.airssys.rt.actor.Behavior;
 import io.airssys.rt.actor.Directive;
 import io.airssys.rt.actor.Handled;
 import io.airssys.rt.broker.BrokerError;
+import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.SendError;
@@ -936,7 +937,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 e.retireDelivered(handled.value(), o);
             }
         } catch (Throwable t) {
-            e.retireFailed(t, o);
+            e.retireFailed(handlerFailed(message, t), o);
             if (t instanceof VirtualMachineError vme) {
                 throw vme; // no supervision: the run stops the actor (abortRun)
             }
@@ -1032,8 +1033,8 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 if (error == null) {
                     e.retireDelivered(value, outcomes);
                 } else {
-                    e.retireFailed(error instanceof CompletionException ce && ce.getCause() != null
-                            ? ce.getCause() : error, outcomes);
+                    e.retireFailed(handlerFailed(e.message, error instanceof CompletionException ce
+                            && ce.getCause() != null ? ce.getCause() : error), outcomes);
                 }
             }
         });
@@ -1045,6 +1046,22 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
                 outcomes.failed();
             }
         });
+    }
+
+    /**
+     * What the sender of {@code message} sees when this actor's handler threw {@code error} or
+     * the stage it returned failed with it: an {@link ActorFailedException} naming the actor and
+     * the message type, so a handler failure is never mistaken for a broker error (issue 10).
+     * The wrapper is stackless (the cause holds the handler's stack). If even that allocation
+     * fails (a real out-of-memory condition), the sender gets the raw error rather than no
+     * answer at all: the future must complete.
+     */
+    private Throwable handlerFailed(Object message, Throwable error) {
+        try {
+            return new ActorFailedException(ActorId.of(id), typeName(message), error);
+        } catch (VirtualMachineError noRoom) {
+            return error;
+        }
     }
 
     private void afterFailure(Object message, Throwable error) {

@@ -5,6 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behavior;
 import io.airssys.rt.actor.Behaviors;
+import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerError;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.Priority;
@@ -39,6 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -92,6 +94,10 @@ public abstract class MessageBrokerContract {
 
     /** The handler throws {@link IllegalStateException} with this text. */
     public record Explode(String why) implements Message<String> {
+    }
+
+    /** The handler returns a stage that fails with {@link IllegalStateException} with this text. */
+    public record ExplodeLater(String why) implements Message<String> {
     }
 
     /** No actor of this suite handles it. */
@@ -206,6 +212,8 @@ public abstract class MessageBrokerContract {
                     probe.exit();
                     throw new IllegalStateException(m.why());
                 })
+                .onAsync(ExplodeLater.class, (ctx, m) ->
+                        CompletableFuture.<String>failedFuture(new IllegalStateException(m.why())))
                 .build();
     }
 
@@ -256,6 +264,26 @@ public abstract class MessageBrokerContract {
             throw new AssertionError("future did not fail in time: " + future, e);
         }
         throw new AssertionError("future succeeded: " + future.join());
+    }
+
+    /**
+     * Asserts that {@code failure} is a handler failure of {@code actorId} on {@code messageType},
+     * wrapping the {@link IllegalStateException} the suite's handlers throw with {@code why}.
+     *
+     * @param failure     what the caller saw
+     * @param actorId     the actor whose handler failed
+     * @param messageType the simple name of the message's class
+     * @param why         the handler exception's message
+     */
+    protected static void assertActorFailed(Throwable failure, ActorId actorId, String messageType, String why) {
+        assertThat(failure).isInstanceOfSatisfying(ActorFailedException.class, e -> {
+            assertThat(e.actorId()).isEqualTo(actorId);
+            assertThat(e.messageType()).isEqualTo(messageType);
+            assertThat(e.causeClassName()).isEqualTo(IllegalStateException.class.getName());
+            assertThat(e.causeMessage()).isEqualTo(why);
+            assertThat(e.code()).isEqualTo(ActorFailedException.CODE);
+        });
+        assertThat(failure.getCause()).isInstanceOf(IllegalStateException.class).hasMessage(why);
     }
 
     /**
@@ -347,8 +375,54 @@ public abstract class MessageBrokerContract {
     void handlerExceptionFailsThatMessageAndTheActorKeepsRunning() {
         ActorId id = spawn(new Probe());
         Throwable t = failureOf(broker.send(id, new Explode("boom")));
-        assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertActorFailed(t, id, "Explode", "boom");
         assertThat(result(broker.send(id, new Increment(1)))).isEqualTo(2);
+    }
+
+    @Test
+    void registrationErrorsAreBrokerExceptionsWithTheirCode() {
+        ActorId id = spawn(new Probe());
+        ActorId ghost = ActorId.newId();
+        assertThat(catchThrowable(() -> broker.register(id, Mailbox.unbounded())))
+                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                    assertThat(e.error()).isEqualTo(BrokerError.ALREADY_REGISTERED);
+                    assertThat(e.actorId()).isEqualTo(id);
+                });
+        assertThat(catchThrowable(() -> broker.unregister(ghost)))
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.NOT_FOUND));
+        assertThat(catchThrowable(() -> broker.subscribe(ghost, "a.b")))
+                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.NOT_FOUND));
+    }
+
+    @Test
+    void trySendThrowsItsErrorsAndAHandlerFailureReachesNoCaller() {
+        ActorId ghost = ActorId.newId();
+        assertThat(catchThrowable(() -> broker.trySend(ghost, new Tick(0, 1))))
+                .isInstanceOfSatisfying(SendException.class, e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_NOT_FOUND));
+        ActorId id = system.spawn(Behaviors.receive().onTell(Tick.class, t -> {
+            throw new IllegalStateException("tick failed");
+        }).build());
+        broker.trySend(id, new Tick(0, 1)); // returns normally: nobody awaits a fire-and-forget
+        await().atMost(PATIENCE).until(() -> broker.metrics().totalFailed() == 2);
+        assertThat(broker.deadLetters().totalCount()).isEqualTo(1); // the ghost's; a failed handler is not dead-lettered
+    }
+
+    @Test
+    void anAsyncReplyThatFailsReachesTheCallerWrapped() {
+        ActorId id = spawn(new Probe());
+        assertActorFailed(failureOf(broker.send(id, new ExplodeLater("later"))), id, "ExplodeLater", "later");
+        assertThat(result(broker.send(id, new Increment(1)))).isEqualTo(2);
+    }
+
+    @Test
+    void handlerFailuresOfPublishAndRoutedSendsReachTheCallerWrapped() {
+        ActorId id = spawn(new Probe());
+        broker.subscribe(id, "fail.*");
+        List<Reply<String>> published = result(broker.publish("fail.now", new Explode("pub")));
+        assertThat(published).singleElement().isInstanceOfSatisfying(Reply.Failed.class,
+                f -> assertActorFailed(f.error(), id, "Explode", "pub"));
+        assertActorFailed(failureOf(broker.sendWithRouting(RoutingKey.of("fail.now"), new Explode("routed"))),
+                id, "Explode", "routed");
     }
 
     @Test
@@ -573,6 +647,10 @@ public abstract class MessageBrokerContract {
         assertThat(replies.get(2)).isEqualTo(new Reply.Ok<>(last, "x"));
         List<Reply<String>> boom = result(broker.broadcast(new Explode("bang")));
         assertThat(boom).hasSize(3).allSatisfy(r -> assertThat(r.isOk()).isFalse());
+        assertThat(boom.get(0)).isInstanceOfSatisfying(Reply.Failed.class,
+                f -> assertActorFailed(f.error(), first, "Explode", "bang"));
+        assertThat(boom.get(1)).isInstanceOfSatisfying(Reply.Failed.class,
+                f -> assertThat(f.error()).isInstanceOf(BrokerException.class)); // no handler: not a handler failure
     }
 
     @Test
@@ -671,10 +749,47 @@ public abstract class MessageBrokerContract {
         assertThat(sendErrorOf(inFlight.reply())).isEqualTo(SendError.ACTOR_STOPPED);
         inFlight.release();
         assertThat(broker.registeredCount()).isZero();
-        assertThat(sendErrorOf(broker.send(id, new Increment(1)))).isEqualTo(SendError.ACTOR_STOPPED);
-        assertThatThrownBy(() -> broker.register(ActorId.newId(), Mailbox.unbounded()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertBrokerClosed(failureOf(broker.send(id, new Increment(1))));
+        assertBrokerClosed(catchThrowable(() -> broker.register(ActorId.newId(), Mailbox.unbounded())));
         broker.close(); // idempotent
+        assertThat(broker.isClosed()).isTrue();
+    }
+
+    /**
+     * Asserts the one signal for a closed broker: {@link BrokerException} with
+     * {@link BrokerError#BROKER_CLOSED}.
+     *
+     * @param failure what the caller saw (thrown, or the cause of a failed future)
+     */
+    protected static void assertBrokerClosed(Throwable failure) {
+        assertThat(failure).isInstanceOfSatisfying(BrokerException.class, e -> {
+            assertThat(e.error()).isEqualTo(BrokerError.BROKER_CLOSED);
+            assertThat(e.isBrokerClosed()).isTrue();
+            assertThat(e.getMessage()).contains("closed");
+        });
+    }
+
+    @Test
+    void everyMethodSignalsAClosedBrokerTheSameWay() {
+        ActorId id = spawn(new Probe());
+        broker.subscribe(id, "jobs.*");
+        assertThat(broker.isClosed()).isFalse();
+        broker.close();
+        assertThat(broker.isClosed()).isTrue();
+        // synchronous methods throw it
+        assertBrokerClosed(catchThrowable(() -> broker.register(ActorId.newId(), Mailbox.unbounded())));
+        assertBrokerClosed(catchThrowable(() -> broker.subscribe(id, "jobs.*")));
+        assertBrokerClosed(catchThrowable(() -> broker.trySend(id, new Tick(0, 1))));
+        assertBrokerClosed(catchThrowable(() -> broker.trySend(ActorId.newId(), new Tick(0, 1))));
+        // asynchronous methods return a future failed with it
+        assertBrokerClosed(failureOf(broker.send(id, new Increment(1))));
+        assertBrokerClosed(failureOf(broker.send(ActorId.newId(), new Increment(1))));
+        assertBrokerClosed(failureOf(broker.send(id, new Increment(1), Duration.ofSeconds(5))));
+        assertBrokerClosed(failureOf(broker.sendWithPriority(id, new Increment(1), Priority.HIGH)));
+        assertBrokerClosed(failureOf(broker.broadcast(new Echo("x"))));
+        assertBrokerClosed(failureOf(broker.broadcastFilter(new Echo("x"), a -> true)));
+        assertBrokerClosed(failureOf(broker.publish("jobs.resize", new Echo("x"))));
+        assertBrokerClosed(failureOf(broker.sendWithRouting(RoutingKey.of("jobs.resize"), new Echo("x"))));
     }
 
     /**
