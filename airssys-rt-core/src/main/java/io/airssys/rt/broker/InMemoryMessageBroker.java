@@ -168,8 +168,10 @@ public final class InMemoryMessageBroker implements MessageBroker {
         Objects.requireNonNull(actorId, "actorId");
         MpscMailbox<?> mb = table.remove(actorId.asLong());
         if (mb == null) {
-            throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId + " is not registered"
-                    + (closed.get() ? " (the broker is closed)" : ""));
+            if (closed.get()) {
+                throw closedError(actorId, "unregister " + actorId); // one signal for a closed broker
+            }
+            throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId + " is not registered");
         }
         // NOTE: after the table removal, so a concurrent subscribe either sees the actor gone or
         // completes before this removal (both take the registry lock): no orphan subscription.

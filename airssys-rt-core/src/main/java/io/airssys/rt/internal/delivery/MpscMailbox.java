@@ -420,7 +420,8 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         // the victim's unit now belongs to e: size is unchanged
         int result = push(e, sampleStart);
         victim.retireUndelivered(new SendException(SendError.MAILBOX_FULL, ActorId.of(id), typeName(victim.message),
-                "evicted from its full mailbox (capacity " + capacity + ", DROP_OLDEST) for a newer message", null),
+                "evicted from its full mailbox (capacity " + capacity + ", DROP_OLDEST) for a newer message", null,
+                false), // backpressure is routine here: no stack trace
                 DeadLetterReason.EVICTED, target(), outcomes());
         return result;
     }
