@@ -146,7 +146,8 @@ class BehaviorsTest {
                 broker.trySend(id, new Increment());
                 broker.trySend(id, new Increment());
                 CompletableFuture<Void> crash = broker.send(id, new Crash());
-                assertThatThrownBy(() -> result(crash)).hasCauseInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(() -> result(crash)).hasCauseInstanceOf(io.airssys.rt.broker.ActorFailedException.class)
+                    .hasRootCauseInstanceOf(IllegalStateException.class);
                 int after = result(broker.send(id, new Get()));
                 if (d == Directive.RESTART) {
                     assertThat(after).isZero();
@@ -180,7 +181,8 @@ class BehaviorsTest {
             broker.trySend(x, new Increment());
             broker.trySend(y, new Increment());
             CompletableFuture<Void> crash = broker.send(x, new Crash());
-            assertThatThrownBy(() -> result(crash)).hasCauseInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> result(crash)).hasCauseInstanceOf(io.airssys.rt.broker.ActorFailedException.class)
+                    .hasRootCauseInstanceOf(IllegalStateException.class);
             assertThat(result(broker.send(x, new Get()))).isEqualTo(2);
         }
     }
