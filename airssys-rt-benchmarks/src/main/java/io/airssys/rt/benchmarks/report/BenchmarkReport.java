@@ -179,6 +179,30 @@ public final class BenchmarkReport {
             return r == null ? Double.NaN : r.getPrimaryResult().getStatistics().getPercentile(pct);
         }
 
+        /**
+         * How far apart the measurements of one figure are: max / min over every iteration of
+         * every fork (each iteration's median for sample-time benchmarks). A bimodal VM shows
+         * up here as a spread of 3x or more; NaN if the benchmark is missing.
+         */
+        double spread(String bench, String... params) {
+            RunResult r = get(bench, params);
+            if (r == null) {
+                return Double.NaN;
+            }
+            double lo = Double.MAX_VALUE;
+            double hi = -Double.MAX_VALUE;
+            for (BenchmarkResult fork : r.getBenchmarkResults()) {
+                boolean sample = fork.getParams().getMode().shortLabel().equals("sample");
+                for (org.openjdk.jmh.results.IterationResult it : fork.getIterationResults()) {
+                    Result<?> res = it.getPrimaryResult();
+                    double v = sample ? res.getStatistics().getPercentile(50) : res.getScore();
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+            return lo > 0 ? hi / lo : Double.POSITIVE_INFINITY;
+        }
+
         /** [min, max] over forks of each fork's median (sample time), or over iterations. */
         double[] range(String bench, String... params) {
             RunResult r = get(bench, params);
