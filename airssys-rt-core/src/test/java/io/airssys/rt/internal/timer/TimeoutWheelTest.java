@@ -173,12 +173,23 @@ class TimeoutWheelTest {
         return () -> o.hashCode();
     }
 
-    private static boolean collected(WeakReference<?> ref, int gcRounds) throws InterruptedException {
-        for (int i = 0; i < gcRounds && ref.get() != null; i++) {
-            System.gc();
-            Thread.sleep(10);
-        }
+    private static boolean collected(WeakReference<?> ref, int gcRounds) {
+        AtomicInteger rounds = new AtomicInteger(); // polls until collected or gcRounds collections were tried
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    System.gc();
+                    return ref.get() == null || rounds.incrementAndGet() >= gcRounds;
+                });
         return ref.get() == null;
+    }
+
+    private static boolean allRan(AtomicIntegerArray runs, AtomicIntegerArray cancelled, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            if (cancelled.get(i) == 0 && runs.get(i) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -240,7 +251,11 @@ class TimeoutWheelTest {
                                 cancelled.set(id, 1);
                             }
                             if (i % 500 == 499) {
-                                Thread.sleep(5); // let the wheel drain and go idle, often
+                                int upTo = id;
+                                // let the wheel drain and go idle, often: wait until this thread's
+                                // uncancelled timeouts so far have all run
+                                await().atMost(Duration.ofSeconds(20))
+                                        .until(() -> allRan(runs, cancelled, base, upTo));
                             }
                         }
                     } catch (InterruptedException e) {
@@ -259,7 +274,8 @@ class TimeoutWheelTest {
             }
             int want = expected;
             await().atMost(Duration.ofSeconds(20)).until(() -> sum(runs) >= want);
-            Thread.sleep(20); // anything that would run twice or late would show by now
+            // nothing left in the buckets: no timeout can still run (twice, or late)
+            await().atMost(Duration.ofSeconds(20)).until(() -> real.linked() == 0);
             for (int i = 0; i < runs.length(); i++) {
                 assertThat(runs.get(i)).as("timeout %d, cancelled=%d", i, cancelled.get(i))
                         .isEqualTo(1 - cancelled.get(i));
