@@ -168,7 +168,11 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private volatile int size;
     /** Set (never cleared) by the first producer that pushes a non-NORMAL message. */
     private volatile boolean priorityUsed;
-    /** The envelope being processed: written release by the consumer, read acquire by a closing broker. */
+    /**
+     * The envelope being processed (set by poll, so a closer finds a request either in the lanes
+     * or here; also what {@link #headers()} reads): written release by the consumer, read
+     * acquire by a closing broker.
+     */
     @SuppressWarnings("unused") // accessed through CURRENT
     private Envelope current;
     /** Requests answered later and not yet completed; created on first use by the consumer. */
@@ -200,8 +204,6 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     private boolean started;
     private boolean running;
     private boolean stopRequested;
-    /** The envelope whose handler runs now, for {@link #headers()}; consumer only. */
-    private Envelope processing;
 
     /**
      * Creates an unregistered mailbox that refuses messages when full.
@@ -671,7 +673,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
 
     /**
      * Returns the next envelope, {@code null} if none, or {@link #CLOSED}. Consumer only. A
-     * request becomes {@link #current} before the lane-write window closes, so a closer finds
+     * message becomes {@link #current} before the lane-write window closes, so a closer finds
      * every queued request either in the lanes or as the current one.
      */
     private Envelope poll() {
@@ -681,7 +683,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         int v = beginLaneWrite();
         try {
             Envelope e = pollLanes();
-            if (e != null && e != CLOSED && !e.oneWay) {
+            if (e != null && e != CLOSED) {
                 CURRENT.setRelease(this, e);
             }
             return e;
@@ -890,14 +892,10 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
     }
 
     private void process(Envelope e) {
-        processing = e;
         try {
             processCurrent(e);
         } finally {
-            processing = null;
-            if (!e.oneWay) {
-                CURRENT.setRelease(this, null); // set by poll
-            }
+            CURRENT.setRelease(this, null); // set by poll
         }
     }
 
@@ -1172,7 +1170,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
         }
         if (brokerClosing) {
             Envelope inFlight = (Envelope) CURRENT.getAcquire(this);
-            if (inFlight != null) {
+            if (inFlight != null && !inFlight.oneWay) { // nobody waits for a one-way message
                 inFlight.fail(stoppedError(inFlight, "the broker closed while the actor was processing it"));
             }
             Set<Envelope> pending = pendingReplies;
@@ -1317,7 +1315,7 @@ public final class MpscMailbox<P> extends Mailbox<P> implements Runnable, ActorC
 
     @Override
     public Map<String, String> headers() {
-        Envelope e = processing;
+        Envelope e = (Envelope) CURRENT.getAcquire(this);
         return e == null ? Map.of() : e.headers();
     }
 
