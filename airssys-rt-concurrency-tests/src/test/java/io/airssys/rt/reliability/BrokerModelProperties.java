@@ -8,7 +8,7 @@ import io.airssys.rt.broker.BrokerError;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
@@ -92,7 +92,7 @@ class BrokerModelProperties {
     @Property(tries = 300)
     void theBrokerBehavesLikeTheModel(@ForAll("operations") List<Op> ops) {
         ManualExecutor executor = new ManualExecutor();
-        MessageBroker broker = InMemoryMessageBroker.builder().noDefaultTimeout().build();
+        BrokerNode broker = InMemoryMessageBroker.builder().noDefaultTimeout().build();
         ActorSystem system = ActorSystem.builder().broker(broker).executor(executor).build();
         Set<Integer> registered = new LinkedHashSet<>();       // model: registration order
         Map<String, Integer> subscriptions = new LinkedHashMap<>(); // model: "id|pattern" in subscription order

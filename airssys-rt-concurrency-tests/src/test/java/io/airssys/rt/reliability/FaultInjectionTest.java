@@ -9,7 +9,7 @@ import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.InvalidTopicException;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.RoutingKey;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
@@ -53,7 +53,7 @@ class FaultInjectionTest {
     @Test
     void aHandlerThatNeverReturnsIsTimedOutAndCloseCompletesIt() {
         try (ActorSystem system = ActorSystem.builder().virtualThreads().build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId stuck = system.spawn(Behaviors.receive()
                     .on(Hang.class, h -> {
                         h.never().await();
@@ -81,7 +81,7 @@ class FaultInjectionTest {
         java.util.Set<Integer> startedNs = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.Map<Integer, CompletableFuture<Integer>> byN = new java.util.concurrent.ConcurrentHashMap<>();
         try (ActorSystem system = ActorSystem.builder().threads(2).build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId slow = system.spawn(Behaviors.receive().on(Work.class, w -> {
                 CompletableFuture<Integer> mine = byN.get(w.n());
                 if (mine != null && mine.isDone() && !mine.exceptionNow().getMessage().contains("while the actor was processing")) {
@@ -132,7 +132,7 @@ class FaultInjectionTest {
     @Test
     void anActorThatStopsInTheMiddleOfAStreamFailsTheRestWithActorStopped() {
         try (ActorSystem system = ActorSystem.create()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId quitter = system.spawn(Behaviors.receive().on(Work.class, (ctx, w) -> {
                 if (w.n() == 10) {
                     ctx.stop();
@@ -206,7 +206,7 @@ class FaultInjectionTest {
     @Test
     void malformedArgumentsNeverCorruptTheBroker() {
         try (ActorSystem system = ActorSystem.create()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId id = system.spawn(Behaviors.receive().on(Work.class, Work::n).build());
             assertThatThrownBy(() -> broker.subscribe(id, "")).isInstanceOf(InvalidTopicException.class);
             assertThatThrownBy(() -> broker.subscribe(id, "a.>.b")).isInstanceOf(InvalidTopicException.class);

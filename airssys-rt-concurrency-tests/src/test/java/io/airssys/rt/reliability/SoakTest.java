@@ -6,7 +6,7 @@ import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.mailbox.Mailbox;
@@ -77,7 +77,7 @@ class SoakTest {
         int senders = 2;
         int actors = 4;
         try (ActorSystem system = ActorSystem.builder().threads(2).build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             long[][] lastSeq = new long[actors][senders];
             long[] violations = new long[actors];
             long[] processed = new long[actors];
@@ -168,7 +168,7 @@ class SoakTest {
             AtomicInteger progress = new AtomicInteger();
 
             ActorSystem system = ActorSystem.builder().threads(2).build();
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             broker.deadLetters().listen(letter -> {
                 int n = switch (letter.message()) {
                     case Slow slow -> slow.n();

@@ -2,7 +2,7 @@ package io.airssys.rt.actor;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.internal.delivery.Dispatcher;
 import io.airssys.rt.internal.delivery.MpscMailbox;
 import io.airssys.rt.mailbox.Mailbox;
@@ -75,7 +75,7 @@ public final class ActorSystem implements AutoCloseable {
     /** Marks the virtual threads a system started: holds that system's {@link #ownThreadMark}. */
     private static final ThreadLocal<Object> VIRTUAL_THREAD_OWNER = new ThreadLocal<>();
 
-    private final MessageBroker broker;
+    private final BrokerNode broker;
     private final Dispatcher dispatcher;
     private final ExecutorService ownedExecutor;
     private final Duration shutdownTimeout;
@@ -140,7 +140,7 @@ public final class ActorSystem implements AutoCloseable {
      *
      * @return the broker
      */
-    public MessageBroker broker() {
+    public BrokerNode broker() {
         return broker;
     }
 
@@ -273,7 +273,7 @@ public final class ActorSystem implements AutoCloseable {
 
     /** Configures an {@link ActorSystem}. */
     public static final class Builder {
-        private MessageBroker broker;
+        private BrokerNode broker;
         private Executor executor;
         private boolean virtualThreads;
         private Duration spin;
@@ -291,7 +291,7 @@ public final class ActorSystem implements AutoCloseable {
          * @param broker the broker
          * @return this builder
          */
-        public Builder broker(MessageBroker broker) {
+        public Builder broker(BrokerNode broker) {
             Objects.requireNonNull(broker, "broker");
             if (this.broker != null) {
                 throw new IllegalStateException("broker was already set");

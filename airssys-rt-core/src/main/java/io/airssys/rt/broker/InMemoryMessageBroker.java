@@ -62,7 +62,7 @@ import java.util.function.Predicate;
  * <em>power of two choices</em>: two distinct subscribers at random, and the one with fewer
  * waiting messages gets the message. That keeps queues short without a shared counter.
  */
-public final class InMemoryMessageBroker implements MessageBroker {
+public final class InMemoryMessageBroker implements BrokerNode {
 
     /** The default request timeout in seconds. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 30;

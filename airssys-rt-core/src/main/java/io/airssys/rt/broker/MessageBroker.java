@@ -3,9 +3,6 @@ package io.airssys.rt.broker;
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
 import io.airssys.rt.Priority;
-import io.airssys.rt.Registration;
-import io.airssys.rt.deadletter.DeadLetterQueue;
-import io.airssys.rt.mailbox.Mailbox;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
- * Routes messages to actors by id (spec: {@code trait MessageBroker: Send + Sync}).
+ * Routes messages to actors by id (spec: {@code trait MessageBroker: Send + Sync}), wherever
+ * they live: every operation here is location-transparent, so code written against this
+ * interface works unchanged on the in-memory broker and on a broker that spans several JVMs.
+ * What only makes sense for the actors living in this JVM (registering a {@link
+ * io.airssys.rt.mailbox.Mailbox} object, dead letters, listeners, this node's counters) is on
+ * {@link BrokerNode}, which every concrete broker also is.
  *
  * <p>Every method is safe to call from any thread. Methods that return a future never block;
  * every returned future completes, always: with the actor's result or a {@link DeliveryException}
@@ -31,18 +33,6 @@ import java.util.function.Predicate;
  * returns normally, and the message is counted as failed and dead-lettered.
  */
 public interface MessageBroker extends AutoCloseable {
-
-    /**
-     * Registers a mailbox under an id (spec: {@code register}). Atomic: of many concurrent
-     * registrations of one id exactly one succeeds.
-     *
-     * @param actorId the id, unique within this broker
-     * @param mailbox a mailbox not registered anywhere yet
-     * @throws BrokerException       with {@link BrokerError#ALREADY_REGISTERED} if the id is taken, or
-     *                               {@link BrokerError#BROKER_CLOSED} if the broker is closed
-     * @throws IllegalStateException if the mailbox was registered before (a misuse, not a delivery failure)
-     */
-    void register(ActorId actorId, Mailbox<?> mailbox);
 
     /**
      * Removes an actor (spec: {@code unregister}). Its mailbox closes: messages still queued
@@ -280,21 +270,6 @@ public interface MessageBroker extends AutoCloseable {
     <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message, SendOptions options);
 
     /**
-     * Returns the queue undelivered messages go to.
-     *
-     * @return the dead letter queue
-     */
-    DeadLetterQueue deadLetters();
-
-    /**
-     * Adds a listener that observes every send, broadcast and publish (for tests and tracing).
-     *
-     * @param listener the listener
-     * @return removes it
-     */
-    Registration addListener(BrokerListener listener);
-
-    /**
      * Returns whether an actor is registered (spec: {@code is_registered}).
      *
      * @param actorId the actor
@@ -319,13 +294,6 @@ public interface MessageBroker extends AutoCloseable {
      * @return an unmodifiable list
      */
     List<ActorId> actorIds();
-
-    /**
-     * Returns the broker's counters (spec: {@code metrics()}).
-     *
-     * @return a snapshot
-     */
-    BrokerMetrics metrics();
 
     /**
      * Returns whether {@link #close()} was called (for health checks). Once it returns

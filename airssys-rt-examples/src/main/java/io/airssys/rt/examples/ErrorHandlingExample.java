@@ -7,7 +7,7 @@ import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.DeliveryException;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.mailbox.Mailbox;
 
@@ -40,7 +40,7 @@ public final class ErrorHandlingExample {
      */
     public static void run(PrintStream out) {
         try (ActorSystem system = ActorSystem.builder().virtualThreads().build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId actorId = ActorId.of(1);
             broker.register(actorId, Mailbox.unbounded());
 

@@ -5,7 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.BrokerMetrics;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -27,7 +27,7 @@ public final class MetricsExample {
      */
     public static void run(PrintStream out) {
         try (ActorSystem system = ActorSystem.create()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId calc = system.spawn(Behaviors.receive().on(Square.class, s -> {
                 if (s.n() < 0) {
                     throw new IllegalArgumentException("negative: " + s.n());

@@ -5,7 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.Priority;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.mailbox.Mailbox;
 import io.airssys.rt.mailbox.OverflowStrategy;
@@ -44,7 +44,7 @@ public final class PriorityAndOverflowExample {
      */
     public static void run(PrintStream out) throws InterruptedException {
         try (ActorSystem system = ActorSystem.builder().virtualThreads().build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             List<String> order = new CopyOnWriteArrayList<>();
 
             ActorId worker = system.spawn(Behaviors.receive()
@@ -101,7 +101,7 @@ public final class PriorityAndOverflowExample {
         }
     }
 
-    private static CountDownLatch busy(MessageBroker broker, ActorId actor) throws InterruptedException {
+    private static CountDownLatch busy(BrokerNode broker, ActorId actor) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         broker.send(actor, new Busy(started, release));

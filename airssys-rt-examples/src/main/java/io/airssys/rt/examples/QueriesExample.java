@@ -5,7 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.mailbox.Mailbox;
 
 import java.io.PrintStream;
@@ -34,7 +34,7 @@ public final class QueriesExample {
             out.println("new broker, actors: " + small.registeredCount());
         }
         // System with ~1000 actors: the routing table is sized once
-        MessageBroker broker = InMemoryMessageBroker.withCapacity(1000);
+        BrokerNode broker = InMemoryMessageBroker.withCapacity(1000);
         try (ActorSystem system = ActorSystem.builder().broker(broker).build()) {
             // the spec's own flow: a mailbox, registered, then an actor attached to it
             ActorId workerId = ActorId.of(7);

@@ -5,7 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.Priority;
 import io.airssys.rt.Registration;
 import io.airssys.rt.broker.BrokerListener;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
 
@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Records what a broker is asked to deliver, for tests (spec: {@code BrokerTestProbe}).
  *
  * <p>It listens through the public {@link BrokerListener} hook, so it works with any
- * {@link MessageBroker}, sees every send whatever its outcome, and needs no subclass or
+ * {@link BrokerNode}, sees every send whatever its outcome, and needs no subclass or
  * reflection. Recording starts when the probe is created and stops at {@link #close()}.
  *
  * <pre>{@code
@@ -88,7 +88,7 @@ public final class BrokerTestProbe implements AutoCloseable {
      *
      * @param broker the broker to observe
      */
-    public BrokerTestProbe(MessageBroker broker) {
+    public BrokerTestProbe(BrokerNode broker) {
         Objects.requireNonNull(broker, "broker");
         this.registration = broker.addListener(new BrokerListener() {
             @Override

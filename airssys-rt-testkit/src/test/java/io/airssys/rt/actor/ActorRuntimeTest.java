@@ -5,7 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.mailbox.Mailbox;
@@ -112,7 +112,7 @@ class ActorRuntimeTest {
         for (Directive d : Directive.values()) {
             List<String> log = new CopyOnWriteArrayList<>();
             try (ActorSystem system = ActorSystem.create()) {
-                MessageBroker broker = system.broker();
+                BrokerNode broker = system.broker();
                 ActorId id = system.spawn(ActorId.of(1), account(log, d), Mailbox.unbounded());
                 broker.trySend(id, new Deposit(10));
                 CompletableFuture<Void> crash = broker.send(id, new Crash());
@@ -144,7 +144,7 @@ class ActorRuntimeTest {
         record Quit() implements Message<Long> {
         }
         try (ActorSystem system = ActorSystem.create()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId id = system.spawn(Behaviors.receive().on(Quit.class, (ctx, q) -> {
                 ctx.stop();
                 return ctx.self().asLong();
@@ -162,7 +162,7 @@ class ActorRuntimeTest {
         record Hi() implements Message<String> {
         }
         try (ActorSystem system = ActorSystem.create()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             Mailbox<Message<?>> mb = Mailbox.unbounded();
             ActorId id = ActorId.newId();
             broker.register(id, mb);
@@ -184,7 +184,7 @@ class ActorRuntimeTest {
         }
         CompletableFuture<String> answer = new CompletableFuture<>();
         try (ActorSystem system = ActorSystem.create()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId id = system.spawn(Behaviors.receive()
                     .onAsync(Ask.class, (ctx, a) -> answer.thenApply(x -> a.q() + "=" + x))
                     .on(Ping.class, p -> "pong")
@@ -220,7 +220,7 @@ class ActorRuntimeTest {
         List<String> order = new ArrayList<>();
         ManualExecutor executor = new ManualExecutor();
         try (ActorSystem system = ActorSystem.builder().executor(executor).throughput(5).build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             Behavior<Message<?>> recorder = Behaviors.receive().onTell(Work.class, w -> order.add(w.who())).build();
             ActorId busy = system.spawn(recorder);
             ActorId quiet = system.spawn(recorder);
@@ -242,7 +242,7 @@ class ActorRuntimeTest {
         record Hello() implements Message<String> {
         }
         try (ActorSystem system = ActorSystem.builder().virtualThreads().build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             Behavior<Message<?>> b = Behaviors.receive()
                     .on(Block.class, k -> k.latch().await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS) ? "done" : "timeout")
                     .on(Hello.class, h -> "hello")
@@ -313,7 +313,7 @@ class ActorRuntimeTest {
             task.run();
         };
         try (ActorSystem system = ActorSystem.builder().executor(rejecting).build()) {
-            MessageBroker broker = system.broker();
+            BrokerNode broker = system.broker();
             ActorId id = system.spawn(Behaviors.receive().on(Q.class, q -> "ok").build()); // run 1: preStart
             CompletableFuture<String> f = broker.send(id, new Q()); // run 2: rejected
             assertThatThrownBy(() -> result(f)).cause().isInstanceOfSatisfying(SendException.class,

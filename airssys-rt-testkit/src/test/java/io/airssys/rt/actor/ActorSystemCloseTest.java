@@ -3,7 +3,7 @@ package io.airssys.rt.actor;
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
 import io.airssys.rt.broker.BrokerMetrics;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -112,7 +112,7 @@ class ActorSystemCloseTest {
                 .throughput(10)
                 .shutdownTimeout(Duration.ofMillis(200))
                 .build();
-        MessageBroker broker = system.broker();
+        BrokerNode broker = system.broker();
         CountDownLatch xEntered = new CountDownLatch(1);
         CountDownLatch releaseX = new CountDownLatch(1);
         CountDownLatch openY = new CountDownLatch(1);

@@ -5,7 +5,7 @@ import io.airssys.rt.Message;
 import io.airssys.rt.broker.ActorFailedException;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetterReason;
@@ -50,7 +50,7 @@ class HandlerFailureTest {
     }
 
     private final ActorSystem system = ActorSystem.builder().threads(2).build();
-    private final MessageBroker broker = system.broker();
+    private final BrokerNode broker = system.broker();
     private final AtomicInteger postStops = new AtomicInteger();
     private final AtomicInteger pings = new AtomicInteger();
 

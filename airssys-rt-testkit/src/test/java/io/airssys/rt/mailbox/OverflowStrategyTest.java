@@ -7,7 +7,7 @@ import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behaviors;
 import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetterReason;
@@ -55,7 +55,7 @@ class OverflowStrategyTest {
             .broker(InMemoryMessageBroker.builder().scheduler(clock).build())
             .executor(executor)
             .build();
-    private final MessageBroker broker = system.broker();
+    private final BrokerNode broker = system.broker();
 
     @AfterEach
     void close() {
@@ -240,7 +240,7 @@ class OverflowStrategyTest {
         int producers = 4;
         int each = 10_000;
         try (ActorSystem real = ActorSystem.builder().threads(2).build()) {
-            MessageBroker b = real.broker();
+            BrokerNode b = real.broker();
             ActorId id = real.spawn(Behaviors.receive().onTell(Fire.class, f -> { }).build(),
                     Mailbox.builder().capacity(capacity).overflow(OverflowStrategy.DROP_OLDEST).build());
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
@@ -285,7 +285,7 @@ class OverflowStrategyTest {
         int producers = 4;
         int each = 2_000;
         try (ActorSystem real = ActorSystem.builder().threads(2).build()) {
-            MessageBroker b = real.broker();
+            BrokerNode b = real.broker();
             ActorId id = real.spawn(Behaviors.receive().on(Job.class, Job::tag).build(),
                     Mailbox.builder().capacity(8).overflow(strategy).build());
             List<CompletableFuture<String>> replies = new CopyOnWriteArrayList<>();

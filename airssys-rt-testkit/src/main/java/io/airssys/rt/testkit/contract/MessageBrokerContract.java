@@ -14,6 +14,7 @@ import io.airssys.rt.broker.InvalidTopicException;
 import io.airssys.rt.broker.RoutingKey;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
+import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.SendError;
@@ -49,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  *
  * <pre>{@code
  * class InMemoryMessageBrokerContractTest extends MessageBrokerContract {
- *     protected MessageBroker newBroker() { return new InMemoryMessageBroker(); }
+ *     protected BrokerNode newBroker() { return new InMemoryMessageBroker(); }
  * }
  * }</pre>
  *
@@ -65,14 +66,14 @@ public abstract class MessageBrokerContract {
     /** The system over the broker under test; closed after each test. */
     protected ActorSystem system;
     /** The broker under test. */
-    protected MessageBroker broker;
+    protected BrokerNode broker;
 
     /**
      * Returns a new, empty broker for one test.
      *
      * @return the broker under test
      */
-    protected abstract MessageBroker newBroker();
+    protected abstract BrokerNode newBroker();
 
     // ------------------------------------------------------------------ test protocol
 

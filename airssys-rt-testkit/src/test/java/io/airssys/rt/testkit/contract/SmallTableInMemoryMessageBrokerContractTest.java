@@ -1,7 +1,7 @@
 package io.airssys.rt.testkit.contract;
 
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.MessageBroker;
+import io.airssys.rt.broker.BrokerNode;
 
 /**
  * The in-memory broker with the smallest routing table and no default timeout, so that the
@@ -10,7 +10,7 @@ import io.airssys.rt.broker.MessageBroker;
 class SmallTableInMemoryMessageBrokerContractTest extends MessageBrokerContract {
 
     @Override
-    protected MessageBroker newBroker() {
+    protected BrokerNode newBroker() {
         return InMemoryMessageBroker.builder().expectedActors(0).noDefaultTimeout().build();
     }
 }
