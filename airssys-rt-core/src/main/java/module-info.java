@@ -8,4 +8,5 @@ module io.airssys.rt {
     exports io.airssys.rt.broker;
     exports io.airssys.rt.deadletter;
     exports io.airssys.rt.mailbox;
+    exports io.airssys.rt.spi;
 }

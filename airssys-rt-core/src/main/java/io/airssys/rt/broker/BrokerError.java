@@ -18,5 +18,12 @@ public enum BrokerError {
      * The broker is closed: the one signal for it, from every method (thrown by the
      * synchronous ones, a failed future from the others).
      */
-    BROKER_CLOSED
+    BROKER_CLOSED,
+    /**
+     * A message or its reply could not cross to another JVM: its type is not registered with
+     * the broker's codec, its bytes did not decode, or it exceeds the transport's size limit.
+     * The cause is the {@link io.airssys.rt.spi.CodecException}, whose reason says which. The
+     * in-memory broker never reports it (nothing is encoded).
+     */
+    CODEC_FAILED
 }

@@ -16,6 +16,7 @@ public final class BrokerException extends DeliveryException {
     private static final long serialVersionUID = 1L;
 
     private final BrokerError error;
+    private final String detail;
 
     /**
      * Creates the exception.
@@ -25,8 +26,22 @@ public final class BrokerException extends DeliveryException {
      * @param detail  a sentence naming what was wrong and, if known, what to do about it
      */
     public BrokerException(BrokerError error, ActorId actorId, String detail) {
-        super(Objects.requireNonNull(error, "error") + ": " + detail, null, actorId, true);
+        this(error, actorId, detail, null);
+    }
+
+    /**
+     * Creates the exception with an underlying cause (for example the
+     * {@link io.airssys.rt.spi.CodecException} of a {@link BrokerError#CODEC_FAILED}).
+     *
+     * @param error   what went wrong
+     * @param actorId the actor concerned, or {@code null} if none
+     * @param detail  a sentence naming what was wrong and, if known, what to do about it
+     * @param cause   the underlying exception, or {@code null}
+     */
+    public BrokerException(BrokerError error, ActorId actorId, String detail, Throwable cause) {
+        super(Objects.requireNonNull(error, "error") + ": " + detail, cause, actorId, true);
         this.error = error;
+        this.detail = detail;
     }
 
     /**
@@ -46,5 +61,15 @@ public final class BrokerException extends DeliveryException {
     @Override
     public boolean isBrokerClosed() {
         return error == BrokerError.BROKER_CLOSED;
+    }
+
+    /**
+     * Returns the sentence that says what was wrong, without the error code the message text
+     * adds (what a codec carries to another JVM).
+     *
+     * @return the detail
+     */
+    public String detail() {
+        return detail;
     }
 }

@@ -4,6 +4,7 @@ import io.airssys.rt.ActorId;
 import io.airssys.rt.Registration;
 import io.airssys.rt.deadletter.DeadLetterQueue;
 import io.airssys.rt.mailbox.Mailbox;
+import io.airssys.rt.spi.ActorDirectory;
 
 /**
  * The broker of one node (one JVM): every location-transparent operation of
@@ -16,6 +17,7 @@ import io.airssys.rt.mailbox.Mailbox;
  *       the node of the mailbox that refused or dropped it).</li>
  *   <li>{@link #addListener} observes the sends made through this node.</li>
  *   <li>{@link #metrics()} counts what this node routed and delivered.</li>
+ *   <li>{@link #directory()} says where each actor lives (here, or on which other node).</li>
  * </ul>
  *
  * <p>The in-memory broker is one node on its own; a distributed broker is a node that also
@@ -57,4 +59,12 @@ public interface BrokerNode extends MessageBroker {
      * @return a snapshot
      */
     BrokerMetrics metrics();
+
+    /**
+     * Returns the directory this node routes by: where each registered actor lives, in
+     * registration order. A live view, not a copy.
+     *
+     * @return the directory
+     */
+    ActorDirectory directory();
 }

@@ -17,6 +17,7 @@ import io.airssys.rt.internal.timer.BrokerTimeouts;
 import io.airssys.rt.internal.timer.Timeout;
 import io.airssys.rt.internal.topic.TopicRegistry;
 import io.airssys.rt.mailbox.Mailbox;
+import io.airssys.rt.spi.ActorDirectory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -578,12 +579,13 @@ public final class InMemoryMessageBroker implements BrokerNode {
 
     @Override
     public List<ActorId> actorIds() {
-        List<MpscMailbox<?>> all = table.snapshot();
-        List<ActorId> ids = new ArrayList<>(all.size());
-        for (MpscMailbox<?> m : all) {
-            ids.add(m.actorId());
-        }
-        return Collections.unmodifiableList(ids);
+        return table.actorIds();
+    }
+
+    /** {@inheritDoc} Every actor of this broker is {@link io.airssys.rt.spi.ActorLocation.Local}. */
+    @Override
+    public ActorDirectory directory() {
+        return table;
     }
 
     @Override

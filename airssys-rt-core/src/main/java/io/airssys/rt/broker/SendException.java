@@ -21,6 +21,7 @@ public final class SendException extends DeliveryException {
 
     private final SendError error;
     private final String messageType;
+    private final String detail;
 
     /**
      * Creates the exception.
@@ -52,6 +53,7 @@ public final class SendException extends DeliveryException {
                 + messageType + ": " + detail, cause, actorId, writableStackTrace);
         this.error = error;
         this.messageType = messageType;
+        this.detail = detail;
     }
 
     private static String verb(SendError error) {
@@ -84,5 +86,15 @@ public final class SendException extends DeliveryException {
      */
     public String messageType() {
         return messageType;
+    }
+
+    /**
+     * Returns the cause as the sender described it, without the error code, actor and type
+     * the message text adds (what a codec carries to another JVM).
+     *
+     * @return the detail fragment
+     */
+    public String detail() {
+        return detail;
     }
 }

@@ -1,8 +1,13 @@
 package io.airssys.rt.internal.delivery;
 
+import io.airssys.rt.ActorId;
+import io.airssys.rt.spi.ActorDirectory;
+import io.airssys.rt.spi.ActorLocation;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -48,8 +53,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * store, which lies inside its odd window, and a snapshot's is any instant of the even window
  * it read. {@link #size()} reads the count the same way. {@link #get} never reads the version:
  * the lookup on every send's path costs what it did.
+ *
+ * <p>As the local {@link ActorDirectory}, it resolves every registered id to
+ * {@link ActorLocation.Local} with its mailbox; the broker's send path uses {@link #get}
+ * directly and allocates nothing.
  */
-public final class RoutingTable {
+public final class RoutingTable implements ActorDirectory {
 
     /** {@link #insert} result. */
     public static final int INSERTED = 0;
@@ -429,5 +438,28 @@ public final class RoutingTable {
      */
     public boolean contains(MpscMailbox<?> m) {
         return get(m.id) == m;
+    }
+
+    // ------------------------------------------------------------------ ActorDirectory
+
+    @Override
+    public ActorLocation locate(ActorId id) {
+        MpscMailbox<?> m = get(id.asLong());
+        return m == null ? null : new ActorLocation.Local(m);
+    }
+
+    @Override
+    public boolean contains(ActorId id) {
+        return get(id.asLong()) != null;
+    }
+
+    @Override
+    public List<ActorId> actorIds() {
+        List<MpscMailbox<?>> all = snapshot();
+        List<ActorId> ids = new ArrayList<>(all.size());
+        for (MpscMailbox<?> m : all) {
+            ids.add(m.actorId());
+        }
+        return Collections.unmodifiableList(ids);
     }
 }
