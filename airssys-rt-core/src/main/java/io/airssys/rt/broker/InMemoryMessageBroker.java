@@ -7,30 +7,27 @@ import io.airssys.rt.Registration;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterQueue;
 import io.airssys.rt.deadletter.DeadLetterReason;
-import io.airssys.rt.internal.delivery.Envelope;
+import io.airssys.rt.internal.broker.Fanout;
+import io.airssys.rt.internal.broker.ListenerChain;
+import io.airssys.rt.internal.broker.Refusals;
+import io.airssys.rt.internal.broker.RequestPath;
 import io.airssys.rt.internal.delivery.MailboxOwner;
 import io.airssys.rt.internal.delivery.MpscMailbox;
 import io.airssys.rt.internal.delivery.Outcomes;
-import io.airssys.rt.internal.delivery.ReplyGather;
 import io.airssys.rt.internal.delivery.RoutingTable;
 import io.airssys.rt.internal.timer.BrokerTimeouts;
-import io.airssys.rt.internal.timer.Timeout;
+import io.airssys.rt.internal.topic.SubscriberChoice;
 import io.airssys.rt.internal.topic.TopicRegistry;
 import io.airssys.rt.mailbox.Mailbox;
 import io.airssys.rt.spi.ActorDirectory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -62,6 +59,12 @@ import java.util.function.Predicate;
  * <p>Topic routing ({@link #sendWithRouting}) picks one of the matching subscribers by the
  * <em>power of two choices</em>: two distinct subscribers at random, and the one with fewer
  * waiting messages gets the message. That keeps queues short without a shared counter.
+ *
+ * <p>This class is the facade: it checks arguments, resolves options and the closed state, and
+ * hands each operation to one part (package {@code io.airssys.rt.internal.broker}): the routing
+ * table is the registry, {@code RequestPath} sends to one id, {@code Fanout} gathers broadcasts
+ * and publishes, {@code ListenerChain} holds the listeners, {@code Refusals} words every error,
+ * and the timing wheel ({@code BrokerTimeouts}) runs the timeouts.
  */
 public final class InMemoryMessageBroker implements BrokerNode {
 
@@ -74,8 +77,6 @@ public final class InMemoryMessageBroker implements BrokerNode {
     /** How long, by default, a caller's {@code join()} spins before parking, in microseconds. */
     public static final int DEFAULT_JOIN_SPIN_MICROS = 20;
 
-    private static final System.Logger LOG = System.getLogger("io.airssys.rt.broker");
-
     private final RoutingTable table;
     private final TopicRegistry<MpscMailbox<?>> topics = new TopicRegistry<>();
     private final Outcomes outcomes;
@@ -84,8 +85,9 @@ public final class InMemoryMessageBroker implements BrokerNode {
     private final int joinSpinMicros;
     private final BrokerTimeouts timeouts;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ReentrantLock listenerLock = new ReentrantLock();
-    private volatile BrokerListener listener = BrokerListener.NONE;
+    private final ListenerChain listeners = new ListenerChain();
+    private final RequestPath requests;
+    private final Fanout fanout;
 
     /** Creates a broker with the defaults (spec: {@code InMemoryMessageBroker::new()}). */
     public InMemoryMessageBroker() {
@@ -98,6 +100,9 @@ public final class InMemoryMessageBroker implements BrokerNode {
         this.joinSpinMicros = (int) b.joinSpin.toNanos() / 1_000;
         this.timeouts = new BrokerTimeouts(b.scheduler);
         this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue());
+        Refusals refusals = new Refusals(closed);
+        this.requests = new RequestPath(table, outcomes, timeouts, listeners, refusals, joinSpinMicros);
+        this.fanout = new Fanout(outcomes, timeouts, refusals, joinSpinMicros);
     }
 
     /**
@@ -161,7 +166,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
             throw new BrokerException(BrokerError.ALREADY_REGISTERED, actorId,
                     actorId + " is already registered; use a new ActorId or unregister the old actor first");
         }
-        throw closedError(actorId, "register " + actorId);
+        throw Refusals.closedError(actorId, "register " + actorId);
     }
 
     @Override
@@ -170,7 +175,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         MpscMailbox<?> mb = table.remove(actorId.asLong());
         if (mb == null) {
             if (closed.get()) {
-                throw closedError(actorId, "unregister " + actorId); // one signal for a closed broker
+                throw Refusals.closedError(actorId, "unregister " + actorId); // one signal for a closed broker
             }
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId + " is not registered");
         }
@@ -187,7 +192,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         Objects.requireNonNull(actorId, "actorId");
         Topics.checkPattern(pattern);
         if (closed.get()) {
-            throw closedError(actorId, "subscribe " + actorId + " to '" + pattern + "'");
+            throw Refusals.closedError(actorId, "subscribe " + actorId + " to '" + pattern + "'");
         }
         if (topics.subscribe(actorId.asLong(), pattern, table::get) == TopicRegistry.Outcome.NOT_REGISTERED) {
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId
@@ -215,7 +220,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
-        return request(actorId, message, timeoutNanos(options), priorityOf(options, Priority.NORMAL),
+        return requests.request(actorId, message, timeoutNanos(options), priorityOf(options, Priority.NORMAL),
                 options.headers());
     }
 
@@ -233,80 +238,14 @@ public final class InMemoryMessageBroker implements BrokerNode {
         return p == null ? otherwise : p;
     }
 
-    private <R> CompletableFuture<R> request(ActorId actorId, Message<R> message, long timeoutNanos,
-                                             Priority priority, Map<String, String> headers) {
-        Envelope e = Envelope.request(message, priority, joinSpinMicros, headers);
-        outcomes.sent(1);
-        listener.onSend(actorId, message, priority);
-        long t0 = outcomes.sampleStart();
-        MpscMailbox<?> mb = table.get(actorId.asLong());
-        long lookupNanos = t0 == 0L ? 0L : System.nanoTime() - t0;
-        if (mb == null) {
-            DeliveryException error = notDelivered(actorId, message);
-            e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
-        } else {
-            deliver(e, mb, actorId, message, timeoutNanos, lookupNanos);
-        }
-        return future(e);
-    }
-
-    /** Schedules the timeout and enqueues; any refusal fails and dead-letters the envelope. */
-    private void deliver(Envelope e, MpscMailbox<?> mb, ActorId actorId, Message<?> message, long timeoutNanos,
-                         long lookupNanos) {
-        try {
-            if (timeoutNanos > 0) {
-                e.deadlineAfter(timeoutNanos);
-                e.timeoutTask(scheduleTimeout(e, actorId, timeoutNanos));
-            }
-        } catch (IllegalStateException schedulerRejected) { // the broker closed while we sent
-            e.retireFailed(closed.get() ? closedError(actorId, "send " + message.getClass().getSimpleName()
-                    + " to " + actorId) : schedulerRejected, outcomes);
-            return;
-        }
-        // NOTE: the routing sample is the lookup plus the enqueue: the timer above and the
-        // executor hand-off after the enqueue are left out (the start is shifted by the lookup).
-        int result = mb.offer(e, true, lookupNanos == 0L ? 0L : System.nanoTime() - lookupNanos);
-        if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
-            DeliveryException error = rejected(result, actorId, message, mb);
-            e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <R> CompletableFuture<R> future(Envelope e) {
-        return (CompletableFuture<R>) (CompletableFuture<?>) e;
-    }
-
     @Override
     public void trySend(ActorId actorId, Message<Void> message, SendOptions options) {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
-        Priority priority = priorityOf(options, Priority.NORMAL);
-        Envelope e = Envelope.oneWay(message, priority, options.headers());
-        if (options.timeout() != null) {
-            e.deadlineAfter(timeoutNanos(options.timeout())); // only an explicit one: checked when it would start
-        }
-        outcomes.sent(1);
-        listener.onSend(actorId, message, priority);
-        long t0 = outcomes.sampleStart();
-        MpscMailbox<?> mb = table.get(actorId.asLong());
-        DeliveryException error;
-        int result;
-        if (mb == null) {
-            error = notDelivered(actorId, message);
-            result = MpscMailbox.CLOSED_MAILBOX;
-        } else {
-            result = mb.offer(e, false, t0); // the sample ends once enqueued, before the actor is scheduled
-            if (result == MpscMailbox.ACCEPTED) {
-                return;
-            }
-            error = rejected(result, actorId, message, mb);
-        }
-        e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(actorId), outcomes);
-        if (result != MpscMailbox.DROPPED) {
-            throw error; // DROP_NEWEST drops quietly: the message is in the dead letter queue
-        }
+        // only an explicit timeout applies, checked when the message would start
+        long deadline = options.timeout() == null ? 0 : timeoutNanos(options.timeout());
+        requests.tell(actorId, message, deadline, priorityOf(options, Priority.NORMAL), options.headers());
     }
 
     @Override
@@ -315,48 +254,11 @@ public final class InMemoryMessageBroker implements BrokerNode {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
         Priority priority = priorityOf(options, key.priority());
-        MpscMailbox<?> chosen = pickOne(topics.match(key.topic()));
+        MpscMailbox<?> chosen = SubscriberChoice.pickOne(topics.match(key.topic()));
         if (chosen == null) {
-            Envelope e = Envelope.request(message, priority, joinSpinMicros, options.headers());
-            outcomes.sent(1);
-            boolean isClosed = closed.get(); // closing removed every subscription: say why
-            e.retireUndelivered(isClosed ? closedError(null, "route " + message.getClass().getSimpleName() + " to '"
-                            + key.topic() + "'") : noSubscriber(key.topic()),
-                    isClosed ? DeadLetterReason.ACTOR_STOPPED : DeadLetterReason.NO_SUBSCRIBER,
-                    new DeadLetter.ToTopic(key.topic(), false), outcomes);
-            return future(e);
+            return requests.unroutable(key.topic(), message, priority, options.headers());
         }
-        return request(chosen.actorId(), message, timeoutNanos(options), priority, options.headers());
-    }
-
-    /** Power of two choices: of two random open subscribers, the one with the shorter queue. */
-    private static MpscMailbox<?> pickOne(Object[] subscribers) {
-        int n = subscribers.length;
-        if (n == 0) {
-            return null;
-        }
-        if (n == 1) {
-            MpscMailbox<?> only = (MpscMailbox<?>) subscribers[0];
-            return only.isClosed() ? null : only;
-        }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i) {
-            j++;
-        }
-        MpscMailbox<?> a = (MpscMailbox<?>) subscribers[i];
-        MpscMailbox<?> b = (MpscMailbox<?>) subscribers[j];
-        if (!a.isClosed() && !b.isClosed()) {
-            return b.size() < a.size() ? b : a;
-        }
-        for (int k = 0; k < n; k++) { // a subscriber left since the match was cached: find an open one
-            MpscMailbox<?> m = (MpscMailbox<?>) subscribers[(i + k) % n];
-            if (!m.isClosed()) {
-                return m;
-            }
-        }
-        return null;
+        return requests.request(chosen.actorId(), message, timeoutNanos(options), priority, options.headers());
     }
 
     @Override
@@ -365,7 +267,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
         if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError(null, "publish to '" + topic + "'"));
+            return CompletableFuture.failedFuture(Refusals.closedError(null, "publish to '" + topic + "'"));
         }
         List<MpscMailbox<?>> targets = new ArrayList<>();
         for (Object o : topics.match(topic)) {
@@ -378,12 +280,13 @@ public final class InMemoryMessageBroker implements BrokerNode {
             outcomes.sent(1);
             outcomes.undelivered(message, priorityOf(options, Priority.NORMAL).ordinal(), System.nanoTime(),
                     new DeadLetter.ToTopic(topic, true), DeadLetterReason.NO_SUBSCRIBER,
-                    noSubscriber(topic).getMessage());
-            listener.onPublish(topic, message, List.of());
+                    Refusals.noSubscriber(topic).getMessage());
+            listeners.current().onPublish(topic, message, List.of());
             return CompletableFuture.completedFuture(List.of());
         }
+        BrokerListener listener = listeners.current();
         if (listener != BrokerListener.NONE) {
-            listener.onPublish(topic, message, idsOf(targets)); // the id list is built only for a listener
+            listener.onPublish(topic, message, Fanout.idsOf(targets)); // the id list is built only for a listener
         }
         return gather(message, targets, options);
     }
@@ -407,7 +310,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
     private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter,
                                                              SendOptions options) {
         if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError(null, "broadcast "
+            return CompletableFuture.failedFuture(Refusals.closedError(null, "broadcast "
                     + message.getClass().getSimpleName()));
         }
         // one linearizable view of the registrations (isRegistered agrees with it); the user's
@@ -417,151 +320,24 @@ public final class InMemoryMessageBroker implements BrokerNode {
         if (filter != null) {
             targets.removeIf(m -> !filter.test(m.actorId()));
         }
+        BrokerListener listener = listeners.current();
         if (listener != BrokerListener.NONE) {
-            listener.onBroadcast(message, idsOf(targets));
+            listener.onBroadcast(message, Fanout.idsOf(targets));
         }
         return gather(message, targets, options);
     }
 
-    private static List<ActorId> idsOf(List<MpscMailbox<?>> targets) {
-        List<ActorId> ids = new ArrayList<>(targets.size());
-        for (MpscMailbox<?> m : targets) {
-            ids.add(m.actorId());
-        }
-        return Collections.unmodifiableList(ids);
-    }
-
     private <R> CompletableFuture<List<Reply<R>>> gather(Message<R> message, List<MpscMailbox<?>> targets,
                                                          SendOptions options) {
-        int n = targets.size();
-        long timeout = timeoutNanos(options);
-        Priority priority = priorityOf(options, Priority.NORMAL);
-        ReplyGather<R> gather = new ReplyGather<>(n, joinSpinMicros);
-        long now = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            Envelope e = gather.envelope(i, targets.get(i).id(), message, priority, now, options.headers());
-            if (timeout > 0) {
-                e.deadlineAfter(timeout);
-            }
-        }
-        if (n > 0 && timeout > 0) {
-            try {
-                gather.timeoutTask(timeouts.schedule(() -> timeOutAll(gather, timeout), timeout));
-            } catch (IllegalStateException schedulerRejected) {
-                return CompletableFuture.failedFuture(closed.get() ? closedError(null, "broadcast "
-                        + message.getClass().getSimpleName()) : schedulerRejected); // nothing was sent
-            }
-        }
-        outcomes.sent(n);
-        for (int i = 0; i < n; i++) {
-            MpscMailbox<?> m = targets.get(i);
-            Envelope e = gather.envelope(i);
-            int result = m.offer(e, true);
-            if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
-                ActorId id = gather.actorId(i);
-                DeliveryException error = rejected(result, id, message, m);
-                e.retireUndelivered(error, reasonOf(error), new DeadLetter.ToActor(id), outcomes);
-            }
-        }
-        return gather;
-    }
-
-    private void timeOutAll(ReplyGather<?> gather, long nanos) {
-        Duration timeout = Duration.ofNanos(nanos);
-        for (int i = 0; i < gather.size(); i++) {
-            gather.envelope(i).expire(gather.actorId(i), timeout);
-        }
+        return fanout.gather(message, targets, timeoutNanos(options), priorityOf(options, Priority.NORMAL),
+                options.headers());
     }
 
     // ------------------------------------------------------------------ listeners
 
     @Override
     public Registration addListener(BrokerListener newListener) {
-        Objects.requireNonNull(newListener, "listener");
-        listenerLock.lock();
-        try {
-            listener = Listeners.with(listener, newListener);
-        } finally {
-            listenerLock.unlock();
-        }
-        AtomicBoolean removed = new AtomicBoolean();
-        return () -> {
-            if (removed.compareAndSet(false, true)) {
-                listenerLock.lock();
-                try {
-                    listener = Listeners.without(listener, newListener);
-                } finally {
-                    listenerLock.unlock();
-                }
-            }
-        };
-    }
-
-    /**
-     * Several listeners as one; each call is isolated from the others' exceptions and errors
-     * (an {@code AssertionError} from a test's listener must not break a send after it was
-     * counted), except a {@link VirtualMachineError}, which no listener can make safe.
-     */
-    private record Listeners(BrokerListener[] all) implements BrokerListener {
-
-        private static void ignore(Throwable t) {
-            if (t instanceof VirtualMachineError vme) {
-                throw vme;
-            }
-            LOG.log(System.Logger.Level.WARNING, "a broker listener threw; ignored", t);
-        }
-
-        static BrokerListener with(BrokerListener current, BrokerListener added) {
-            if (current == NONE) {
-                return new Listeners(new BrokerListener[] {added});
-            }
-            BrokerListener[] old = ((Listeners) current).all;
-            BrokerListener[] next = Arrays.copyOf(old, old.length + 1);
-            next[old.length] = added;
-            return new Listeners(next);
-        }
-
-        static BrokerListener without(BrokerListener current, BrokerListener removed) {
-            if (current == NONE) {
-                return NONE;
-            }
-            BrokerListener[] left = Arrays.stream(((Listeners) current).all).filter(l -> l != removed)
-                    .toArray(BrokerListener[]::new);
-            return left.length == 0 ? NONE : new Listeners(left);
-        }
-
-        @Override
-        public void onSend(ActorId target, Message<?> message, Priority priority) {
-            for (BrokerListener l : all) {
-                try {
-                    l.onSend(target, message, priority);
-                } catch (Throwable t) {
-                    ignore(t);
-                }
-            }
-        }
-
-        @Override
-        public void onBroadcast(Message<?> message, List<ActorId> targets) {
-            for (BrokerListener l : all) {
-                try {
-                    l.onBroadcast(message, targets);
-                } catch (Throwable t) {
-                    ignore(t);
-                }
-            }
-        }
-
-        @Override
-        public void onPublish(String topic, Message<?> message, List<ActorId> targets) {
-            for (BrokerListener l : all) {
-                try {
-                    l.onPublish(topic, message, targets);
-                } catch (Throwable t) {
-                    ignore(t);
-                }
-            }
-        }
+        return listeners.add(newListener);
     }
 
     // ------------------------------------------------------------------ queries
@@ -617,45 +393,6 @@ public final class InMemoryMessageBroker implements BrokerNode {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private Timeout scheduleTimeout(Envelope e, ActorId actorId, long nanos) {
-        return timeouts.schedule(() -> e.expire(actorId, Duration.ofNanos(nanos)), nanos);
-    }
-
-    private DeliveryException notDelivered(ActorId actorId, Message<?> message) {
-        return closed.get()
-                ? closedError(actorId, "send " + message.getClass().getSimpleName() + " to " + actorId)
-                : new SendException(SendError.ACTOR_NOT_FOUND, actorId, message.getClass().getSimpleName(),
-                        "no actor is registered under this id", null);
-    }
-
-    /** The dead letter reason of an undelivered message; a closed broker's refusals count as ACTOR_STOPPED. */
-    private static DeadLetterReason reasonOf(DeliveryException error) {
-        return error instanceof SendException se ? Envelope.reasonOf(se.error()) : DeadLetterReason.ACTOR_STOPPED;
-    }
-
-    private DeliveryException rejected(int result, ActorId actorId, Message<?> message, MpscMailbox<?> mb) {
-        if (result == MpscMailbox.FULL || result == MpscMailbox.DROPPED) {
-            // stackless: backpressure is expected and frequent, and a stack trace would cost more
-            // than the send (issue 10); the message text still names actor, type and capacity
-            return new SendException(SendError.MAILBOX_FULL, actorId, message.getClass().getSimpleName(),
-                    "its bounded mailbox holds " + mb.capacity() + " messages (" + mb.overflow()
-                    + "); retry later or raise the capacity", null, false);
-        }
-        // The mailbox closed between the lookup and the enqueue: the actor left while we sent.
-        return notDelivered(actorId, message);
-    }
-
-    private static BrokerException noSubscriber(String topic) {
-        return new BrokerException(BrokerError.ROUTING_FAILED, null,
-                "no actor subscribes to a pattern matching topic '" + topic + "'");
-    }
-
-    /** The one signal for a closed broker, from every method (issue 10). */
-    private static BrokerException closedError(ActorId actorId, String what) {
-        return new BrokerException(BrokerError.BROKER_CLOSED, actorId,
-                "cannot " + what + ": the InMemoryMessageBroker is closed");
-    }
 
     private static long timeoutNanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
