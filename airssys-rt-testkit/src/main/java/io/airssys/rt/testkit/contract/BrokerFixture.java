@@ -19,21 +19,16 @@ import io.airssys.rt.mailbox.Mailbox;
  * {@link ActorSystemFixture}, which gives each its own {@code ActorSystem}:
  *
  * <pre>{@code
- * final class NatsFixture extends ActorSystemFixture {
- *     private final LocalNatsCluster cluster;
- *
- *     NatsFixture(LocalNatsCluster cluster) {
- *         super(List.of(cluster.newNode(0), cluster.newNode(1), cluster.newNode(2)));
- *         this.cluster = cluster;
- *     }
- *
- *     @Override
- *     public void close() {
- *         super.close();          // closes the three systems, hence the three nodes
- *         cluster.clear();        // whatever the broker keeps outside its nodes
- *     }
- * }
+ * // a sketch: three nodes of a NATS broker (issue 11), connected through a NATS cluster on loopback
+ * BrokerFixture fixture = new ActorSystemFixture(List.of(
+ *         DistributedMessageBroker.connect(natsUrl),
+ *         DistributedMessageBroker.connect(natsUrl),
+ *         DistributedMessageBroker.connect(natsUrl)));
  * }</pre>
+ *
+ * A broker that keeps resources outside its nodes (an embedded server, a shared connection)
+ * subclasses {@link ActorSystemFixture} and releases them in {@code close()} after
+ * {@code super.close()}.
  *
  * <p>Actor ids passed to {@code spawn} are unique across the nodes of one fixture: the contract
  * never places two actors under one id. Behaviors and mailboxes are objects of the test JVM; a
