@@ -1,5 +1,7 @@
 /**
- * The {@link io.airssys.rt.broker.MessageBroker} contract: an abstract JUnit 5 suite that
- * every broker implementation (in-memory, distributed) extends and must pass.
+ * The broker contracts, abstract JUnit 5 suites every broker implementation extends and must pass:
+ * {@link io.airssys.rt.testkit.contract.MessageBrokerContract} (location-transparent, over a
+ * {@link io.airssys.rt.testkit.contract.BrokerFixture} of one or more nodes) and
+ * {@link io.airssys.rt.testkit.contract.LocalBrokerContract} (what one node alone can observe).
  */
 package io.airssys.rt.testkit.contract;

@@ -1,13 +1,12 @@
 package io.airssys.rt.testkit.contract;
 
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.broker.BrokerNode;
 
-/** The in-memory broker against the broker contract. */
+/** The in-memory broker against the location-transparent contract (one node). */
 class InMemoryMessageBrokerContractTest extends MessageBrokerContract {
 
     @Override
-    protected BrokerNode newBroker() {
-        return new InMemoryMessageBroker();
+    protected BrokerFixture newFixture() {
+        return new InMemoryFixture(InMemoryMessageBroker::new);
     }
 }
