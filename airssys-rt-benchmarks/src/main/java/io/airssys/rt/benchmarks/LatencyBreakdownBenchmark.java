@@ -43,7 +43,7 @@ public class LatencyBreakdownBenchmark {
     public void start() {
         system = Settings.system(Settings.DEFAULT);
         broker = system.broker();
-        live = system.spawn(Messages.worker());
+        live = system.spawn(Messages.worker()).id();
         idleBroker = InMemoryMessageBroker.builder().noDefaultTimeout().build();
         idle = ActorId.of(1);
     }

@@ -61,11 +61,11 @@ public class PerActorTopicBenchmark {
         var behavior = Messages.worker();
         existingTopics = new String[subscribed];
         for (int i = 0; i < subscribed; i++) {
-            ActorId actor = system.spawn(behavior);
+            ActorId actor = system.spawn(behavior).id();
             existingTopics[i] = "user." + actor.asLong() + ".events";
             broker.subscribe(actor, existingTopics[i]);
         }
-        newcomer = system.spawn(behavior);
+        newcomer = system.spawn(behavior).id();
         for (int i = 0; i < NEW_TOPICS; i++) {
             newTopics[i] = "user.new-" + i + ".events";
         }

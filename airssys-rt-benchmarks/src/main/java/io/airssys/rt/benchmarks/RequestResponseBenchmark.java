@@ -39,7 +39,7 @@ public class RequestResponseBenchmark {
     public void start() {
         system = Settings.system(setting);
         broker = system.broker();
-        echo = system.spawn(Messages.worker());
+        echo = system.spawn(Messages.worker()).id();
     }
 
     /** Stops the system. */

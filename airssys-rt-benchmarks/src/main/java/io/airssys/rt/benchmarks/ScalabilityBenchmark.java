@@ -49,7 +49,7 @@ public class ScalabilityBenchmark {
         ids = new ActorId[registered];
         var behavior = Messages.worker();
         for (int i = 0; i < registered; i++) {
-            ids[i] = system.spawn(behavior);
+            ids[i] = system.spawn(behavior).id();
         }
         SplittableRandom random = new SplittableRandom(42);
         order = new int[1 << 16];

@@ -47,7 +47,7 @@ public class ThroughputBenchmark {
         broker = system.broker();
         ids = new ActorId[actors];
         for (int i = 0; i < actors; i++) {
-            ids[i] = system.spawn(Messages.worker());
+            ids[i] = system.spawn(Messages.worker()).id();
         }
     }
 

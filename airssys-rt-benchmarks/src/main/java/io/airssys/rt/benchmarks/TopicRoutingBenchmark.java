@@ -46,11 +46,11 @@ public class TopicRoutingBenchmark {
         broker = system.broker();
         var behavior = Messages.worker();
         for (int i = 0; i < 1_000; i++) {
-            ActorId other = system.spawn(behavior);
+            ActorId other = system.spawn(behavior).id();
             broker.subscribe(other, "tenant" + i + ".orders.created");
             broker.subscribe(other, "tenant" + i + ".*.deleted");
         }
-        target = system.spawn(behavior);
+        target = system.spawn(behavior).id();
         broker.subscribe(target, subscription.equals("exact") ? "shop.orders.created" : "shop.*.>");
         key = new RoutingKey("shop.orders.created", Priority.NORMAL);
     }

@@ -59,8 +59,8 @@ class FaultInjectionTest {
                         h.never().await();
                         return 0;
                     })
-                    .on(Work.class, Work::n).build());
-            ActorId healthy = system.spawn(Behaviors.receive().on(Work.class, Work::n).build());
+                    .on(Work.class, Work::n).build()).id();
+            ActorId healthy = system.spawn(Behaviors.receive().on(Work.class, Work::n).build()).id();
             CountDownLatch never = new CountDownLatch(1);
             CompletableFuture<Integer> hung = broker.send(stuck, new Hang(never));
             CompletableFuture<Integer> behind = broker.send(stuck, new Work(1), Duration.ofMillis(50));
@@ -94,7 +94,7 @@ class FaultInjectionTest {
                 }
                 processed.incrementAndGet();
                 return w.n();
-            }).build());
+            }).build()).id();
             List<CompletableFuture<Integer>> replies = new ArrayList<>();
             for (int i = 0; i < ReliabilityProfile.scaled(5_000); i++) {
                 CompletableFuture<Integer> f = broker.send(slow, new Work(i), Duration.ofMillis(5));
@@ -138,7 +138,7 @@ class FaultInjectionTest {
                     ctx.stop();
                 }
                 return w.n();
-            }).build());
+            }).build()).id();
             List<CompletableFuture<Integer>> replies = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 replies.add(broker.send(quitter, new Work(i)));
@@ -161,7 +161,7 @@ class FaultInjectionTest {
     void hugeMessagesTravelByReference() {
         try (ActorSystem system = ActorSystem.create()) {
             byte[] payload = new byte[16 << 20];
-            ActorId id = system.spawn(Behaviors.receive().on(Blob.class, b -> b.bytes() == payload ? 1 : 0).build());
+            ActorId id = system.spawn(Behaviors.receive().on(Blob.class, b -> b.bytes() == payload ? 1 : 0).build()).id();
             assertThat(system.broker().send(id, new Blob(payload)).join()).isEqualTo(1);
         }
     }
@@ -207,7 +207,7 @@ class FaultInjectionTest {
     void malformedArgumentsNeverCorruptTheBroker() {
         try (ActorSystem system = ActorSystem.create()) {
             BrokerNode broker = system.broker();
-            ActorId id = system.spawn(Behaviors.receive().on(Work.class, Work::n).build());
+            ActorId id = system.spawn(Behaviors.receive().on(Work.class, Work::n).build()).id();
             assertThatThrownBy(() -> broker.subscribe(id, "")).isInstanceOf(InvalidTopicException.class);
             assertThatThrownBy(() -> broker.subscribe(id, "a.>.b")).isInstanceOf(InvalidTopicException.class);
             assertThatThrownBy(() -> broker.publish("a b", new Work(1))).isInstanceOf(InvalidTopicException.class);

@@ -93,7 +93,7 @@ class SoakTest {
                             processed[me]++;
                         })
                         .onTell(Sync.class, s -> s.latch().countDown())
-                        .build());
+                        .build()).id();
             }
             long before = 0;
             int next = 0;
@@ -187,7 +187,7 @@ class SoakTest {
                             return "ok";
                         })
                         .onTell(Note.class, note -> ran.incrementAndGet(note.n()))
-                        .build()));
+                        .build()).id());
             }
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < producers; p++) {

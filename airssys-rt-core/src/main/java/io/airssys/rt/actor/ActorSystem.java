@@ -1,6 +1,7 @@
 package io.airssys.rt.actor;
 
 import io.airssys.rt.ActorId;
+import io.airssys.rt.ActorRef;
 import io.airssys.rt.broker.InMemoryMessageBroker;
 import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.internal.delivery.Dispatcher;
@@ -148,9 +149,10 @@ public final class ActorSystem implements AutoCloseable {
      * Spawns an actor on a new unbounded mailbox under a new id.
      *
      * @param behavior makes the actor
-     * @return its id
+     * @param <P>      its protocol
+     * @return a typed reference to it ({@link ActorRef#id()} for the broker's id-based methods)
      */
-    public ActorId spawn(Behavior<?> behavior) {
+    public <P> ActorRef<P> spawn(Behavior<P> behavior) {
         return spawn(ActorId.newId(), behavior, Mailbox.unbounded());
     }
 
@@ -159,25 +161,27 @@ public final class ActorSystem implements AutoCloseable {
      *
      * @param behavior makes the actor
      * @param mailbox  an unregistered mailbox
-     * @return its id
+     * @param <P>      its protocol
+     * @return a typed reference to it
      */
-    public ActorId spawn(Behavior<?> behavior, Mailbox<?> mailbox) {
+    public <P> ActorRef<P> spawn(Behavior<P> behavior, Mailbox<?> mailbox) {
         return spawn(ActorId.newId(), behavior, mailbox);
     }
 
     /**
      * Registers {@code mailbox} under {@code id} and attaches an actor to it. If another thread
-     * unregisters {@code id} in between, the spawn still returns {@code id}: the actor counts as
+     * unregisters {@code id} in between, the spawn still returns a reference to {@code id}: the actor counts as
      * stopped before it started (it never runs {@code preStart}), as if the unregister had come
      * just after the spawn.
      *
      * @param id       the id, not yet registered
      * @param behavior makes the actor
      * @param mailbox  an unregistered mailbox
-     * @return {@code id}
+     * @param <P>      its protocol
+     * @return a typed reference to {@code id}
      * @throws io.airssys.rt.broker.BrokerException with {@code ALREADY_REGISTERED} if the id is taken
      */
-    public ActorId spawn(ActorId id, Behavior<?> behavior, Mailbox<?> mailbox) {
+    public <P> ActorRef<P> spawn(ActorId id, Behavior<P> behavior, Mailbox<?> mailbox) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(behavior, "behavior");
         Objects.requireNonNull(mailbox, "mailbox");
@@ -186,7 +190,7 @@ public final class ActorSystem implements AutoCloseable {
         // counts as an actor that stopped before it started (no preStart, no postStop), not as an
         // error. Covered by SpawnAndAttachTest.spawnRacingAnUnregisterOfTheSameIdEndsInADocumentedOutcome.
         ((MpscMailbox<?>) mailbox).attach(behavior, dispatcher, broker, true);
-        return id;
+        return ActorRef.of(broker, id, behavior.protocol());
     }
 
     /**

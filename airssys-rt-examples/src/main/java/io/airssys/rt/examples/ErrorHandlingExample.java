@@ -60,7 +60,7 @@ public final class ErrorHandlingExample {
                         b.until().await();
                     })
                     .on(Ping.class, p -> "pong")
-                    .build(), Mailbox.bounded(1));
+                    .build(), Mailbox.bounded(1)).id();
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             broker.trySend(worker, new Busy(started, release)); // the worker is busy with this one
@@ -71,7 +71,7 @@ public final class ErrorHandlingExample {
                     .on(Ping.class, p -> {
                         throw new IllegalStateException("audit log unavailable");
                     })
-                    .build(), Mailbox.unbounded());
+                    .build(), Mailbox.unbounded()).id();
 
             for (ActorId target : new ActorId[] {ActorId.of(404), worker, auditor}) {
                 try {

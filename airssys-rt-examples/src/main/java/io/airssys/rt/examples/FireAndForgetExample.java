@@ -52,7 +52,7 @@ public final class FireAndForgetExample {
                         written.add(m.level() + " " + m.message());
                         bothWritten.countDown();
                     })
-                    .build());
+                    .build()).id();
 
             broker.trySend(loggerId, new LogEvent("User logged in"));          // never blocks
             broker.trySend(loggerId, new LogMessage(Level.INFO, "Task completed"));

@@ -33,7 +33,7 @@ public final class MetricsExample {
                     throw new IllegalArgumentException("negative: " + s.n());
                 }
                 return s.n() * s.n();
-            }).build());
+            }).build()).id();
             for (int n = -2; n < 98; n++) {
                 broker.send(calc, new Square(n)).exceptionally(error -> -1).join();
             }

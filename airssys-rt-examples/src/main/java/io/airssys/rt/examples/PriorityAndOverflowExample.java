@@ -57,7 +57,7 @@ public final class PriorityAndOverflowExample {
                         order.add(j.label());
                         return j.label();
                     })
-                    .build());
+                    .build()).id();
             CountDownLatch release = busy(broker, worker);
             List<CompletableFuture<String>> queued = new ArrayList<>();
             queued.add(broker.sendWithPriority(worker, new Job("report"), Priority.LOW));
@@ -80,7 +80,7 @@ public final class PriorityAndOverflowExample {
                             seen.add(j.label());
                             return j.label();
                         })
-                        .build(), Mailbox.builder().capacity(2).overflow(strategy).build());
+                        .build(), Mailbox.builder().capacity(2).overflow(strategy).build()).id();
                 CountDownLatch open = busy(broker, small);
                 List<CompletableFuture<String>> sends = new ArrayList<>();
                 for (String label : List.of("a", "b", "c")) { // capacity 2: "c" overflows

@@ -23,7 +23,7 @@ public final class QuickStart {
             ActorId account = system.spawn(Behaviors.receive()
                     .on(GetBalance.class, g -> 125.50)          // must return a Double: checked by javac
                     .onTell(LogEvent.class, e -> System.out.println("log: " + e.text()))
-                    .build());
+                    .build()).id();
 
             broker.trySend(account, new LogEvent("balance requested"));  // fire-and-forget
             double balance = broker.send(account, new GetBalance(123)).join();

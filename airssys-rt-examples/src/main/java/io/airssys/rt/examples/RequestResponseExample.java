@@ -39,10 +39,10 @@ public final class RequestResponseExample {
             MessageBroker broker = system.broker();
             ActorId accountId = system.spawn(Behaviors.receive()
                     .on(GetBalance.class, g -> balances.getOrDefault(g.accountId(), 0.0)) // must return Double
-                    .build());
+                    .build()).id();
             ActorId dbActorId = system.spawn(Behaviors.receive()
                     .on(GetUserName.class, g -> users.get(g.userId()))
-                    .build());
+                    .build()).id();
 
             double balance = broker.send(accountId, new GetBalance(123)).join();
             out.printf(Locale.ROOT, "Account balance: $%.2f%n", balance);

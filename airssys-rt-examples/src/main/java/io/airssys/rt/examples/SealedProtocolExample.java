@@ -70,7 +70,7 @@ public final class SealedProtocolExample {
     public static void run(PrintStream out) {
         try (ActorSystem system = ActorSystem.create()) {
             MessageBroker broker = system.broker();
-            ActorId account = system.spawn(Behavior.of(AccountProtocol.class, Account::new), Mailbox.bounded(1000));
+            ActorId account = system.spawn(Behavior.of(AccountProtocol.class, Account::new), Mailbox.bounded(1000)).id();
             broker.trySend(account, new Deposit(200));
             boolean ok = broker.send(account, new Withdraw(74.5)).join();
             boolean tooMuch = broker.send(account, new Withdraw(1_000)).join();

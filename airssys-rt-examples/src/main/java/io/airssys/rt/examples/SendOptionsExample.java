@@ -47,7 +47,7 @@ public final class SendOptionsExample {
                         Thread.sleep(s.millis());
                         return "slept " + s.millis() + " ms";
                     })
-                    .build());
+                    .build()).id();
 
             SendOptions traced = SendOptions.DEFAULT.withHeader("trace-id", "4bf92f3577b34da6")
                     .withPriority(Priority.HIGH).withTimeout(Duration.ofSeconds(2));

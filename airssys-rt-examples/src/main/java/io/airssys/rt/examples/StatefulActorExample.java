@@ -55,8 +55,8 @@ public final class StatefulActorExample {
                 .build();
         try (ActorSystem system = ActorSystem.create()) {
             MessageBroker broker = system.broker();
-            ActorId a = system.spawn(counter);
-            ActorId b = system.spawn(counter); // same behavior, its own Tally
+            ActorId a = system.spawn(counter).id();
+            ActorId b = system.spawn(counter).id(); // same behavior, its own Tally
             broker.trySend(a, new Add(5));
             broker.trySend(a, new Add(7));
             broker.trySend(b, new Add(1));

@@ -45,9 +45,9 @@ public final class TopicRoutingExample {
         try (ActorSystem system = ActorSystem.create()) {
             MessageBroker broker = system.broker();
 
-            ActorId audit = system.spawn(Behaviors.receive().on(OrderCreated.class, o -> "audit").build());
-            ActorId euShipping = system.spawn(Behaviors.receive().on(OrderCreated.class, o -> "eu-shipping").build());
-            ActorId billing = system.spawn(Behaviors.receive().on(OrderCreated.class, o -> "billing").build());
+            ActorId audit = system.spawn(Behaviors.receive().on(OrderCreated.class, o -> "audit").build()).id();
+            ActorId euShipping = system.spawn(Behaviors.receive().on(OrderCreated.class, o -> "eu-shipping").build()).id();
+            ActorId billing = system.spawn(Behaviors.receive().on(OrderCreated.class, o -> "billing").build()).id();
             broker.subscribe(audit, "orders.>");             // anything under orders
             broker.subscribe(audit, "users.*");              // and one token under users
             broker.subscribe(euShipping, "orders.eu.*");     // one token after orders.eu
@@ -62,7 +62,7 @@ public final class TopicRoutingExample {
             Map<String, Integer> perWorker = new ConcurrentHashMap<>();
             for (int w = 1; w <= 3; w++) {
                 String name = "resizer-" + w;
-                ActorId worker = system.spawn(Behaviors.receive().on(Resize.class, r -> name).build());
+                ActorId worker = system.spawn(Behaviors.receive().on(Resize.class, r -> name).build()).id();
                 broker.subscribe(worker, "images.resize");
             }
             List<CompletableFuture<String>> done = new java.util.ArrayList<>();

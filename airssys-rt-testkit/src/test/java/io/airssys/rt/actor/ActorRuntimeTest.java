@@ -97,7 +97,7 @@ class ActorRuntimeTest {
     void aSealedProtocolActorKeepsStateAndRunsLifecycleHooksInOrder() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         try (ActorSystem system = ActorSystem.create()) {
-            ActorId id = system.spawn(ActorId.of(7), account(log, Directive.RESUME), Mailbox.bounded(100));
+            ActorId id = system.spawn(ActorId.of(7), account(log, Directive.RESUME), Mailbox.bounded(100)).id();
             system.broker().trySend(id, new Deposit(100));
             system.broker().trySend(id, new Deposit(25.5));
             assertThat(result(system.broker().send(id, new Balance()))).isEqualTo(125.5);
@@ -113,7 +113,7 @@ class ActorRuntimeTest {
             List<String> log = new CopyOnWriteArrayList<>();
             try (ActorSystem system = ActorSystem.create()) {
                 BrokerNode broker = system.broker();
-                ActorId id = system.spawn(ActorId.of(1), account(log, d), Mailbox.unbounded());
+                ActorId id = system.spawn(ActorId.of(1), account(log, d), Mailbox.unbounded()).id();
                 broker.trySend(id, new Deposit(10));
                 CompletableFuture<Void> crash = broker.send(id, new Crash());
                 assertThatThrownBy(() -> result(crash)).cause().isInstanceOf(ActorFailedException.class)
@@ -148,7 +148,7 @@ class ActorRuntimeTest {
             ActorId id = system.spawn(Behaviors.receive().on(Quit.class, (ctx, q) -> {
                 ctx.stop();
                 return ctx.self().asLong();
-            }).build());
+            }).build()).id();
             assertThat(result(broker.send(id, new Quit()))).isEqualTo(id.asLong());
             await().atMost(PATIENCE).until(() -> !broker.isRegistered(id));
             CompletableFuture<Long> late = broker.send(id, new Quit());
@@ -188,7 +188,7 @@ class ActorRuntimeTest {
             ActorId id = system.spawn(Behaviors.receive()
                     .onAsync(Ask.class, (ctx, a) -> answer.thenApply(x -> a.q() + "=" + x))
                     .on(Ping.class, p -> "pong")
-                    .build());
+                    .build()).id();
             CompletableFuture<String> pending = broker.send(id, new Ask("q"));
             assertThat(result(broker.send(id, new Ping()))).isEqualTo("pong"); // the actor is free
             assertThat(pending).isNotDone();
@@ -206,9 +206,9 @@ class ActorRuntimeTest {
         record Quad(int n) implements Message<Integer> {
         }
         try (ActorSystem system = ActorSystem.create()) {
-            ActorId doubler = system.spawn(Behaviors.receive().on(Double.class, d -> d.n() * 2).build());
+            ActorId doubler = system.spawn(Behaviors.receive().on(Double.class, d -> d.n() * 2).build()).id();
             ActorId quad = system.spawn(Behaviors.receive().onAsync(Quad.class, (ctx, q) ->
-                    ctx.send(doubler, new Double(q.n())).thenCompose(x -> ctx.send(doubler, new Double(x)))).build());
+                    ctx.send(doubler, new Double(q.n())).thenCompose(x -> ctx.send(doubler, new Double(x)))).build()).id();
             assertThat(result(system.broker().send(quad, new Quad(5)))).isEqualTo(20);
         }
     }
@@ -222,8 +222,8 @@ class ActorRuntimeTest {
         try (ActorSystem system = ActorSystem.builder().executor(executor).throughput(5).build()) {
             BrokerNode broker = system.broker();
             Behavior<Message<?>> recorder = Behaviors.receive().onTell(Work.class, w -> order.add(w.who())).build();
-            ActorId busy = system.spawn(recorder);
-            ActorId quiet = system.spawn(recorder);
+            ActorId busy = system.spawn(recorder).id();
+            ActorId quiet = system.spawn(recorder).id();
             executor.runAll(); // both preStarts
             for (int i = 0; i < 20; i++) {
                 broker.trySend(busy, new Work("busy"));
@@ -251,9 +251,9 @@ class ActorRuntimeTest {
             List<CompletableFuture<String>> blocked = new ArrayList<>();
             int cores = Runtime.getRuntime().availableProcessors();
             for (int i = 0; i < cores * 4; i++) {
-                blocked.add(broker.send(system.spawn(b), new Block(latch)));
+                blocked.add(broker.send(system.spawn(b).id(), new Block(latch)));
             }
-            ActorId free = system.spawn(b);
+            ActorId free = system.spawn(b).id();
             assertThat(result(broker.send(free, new Hello()))).isEqualTo("hello");
             latch.countDown();
             for (CompletableFuture<String> f : blocked) {
@@ -269,9 +269,9 @@ class ActorRuntimeTest {
         record Outer() implements Message<Integer> {
         }
         try (ActorSystem system = ActorSystem.builder().threads(1).build()) {
-            ActorId inner = system.spawn(Behaviors.receive().on(Inner.class, i -> 1).build());
+            ActorId inner = system.spawn(Behaviors.receive().on(Inner.class, i -> 1).build()).id();
             ActorId outer = system.spawn(Behaviors.receive()
-                    .on(Outer.class, (ctx, o) -> ctx.send(inner, new Inner()).join() + 1).build());
+                    .on(Outer.class, (ctx, o) -> ctx.send(inner, new Inner()).join() + 1).build()).id();
             assertThat(result(system.broker().send(outer, new Outer()))).isEqualTo(2);
         }
     }
@@ -281,7 +281,7 @@ class ActorRuntimeTest {
         record Q() implements Message<String> {
         }
         try (ActorSystem system = ActorSystem.create()) {
-            ActorId id = system.spawn(Behavior.of(Q.class, () -> (ctx, q) -> null));
+            ActorId id = system.spawn(Behavior.of(Q.class, () -> (ctx, q) -> null)).id();
             CompletableFuture<String> f = system.broker().send(id, new Q());
             assertThatThrownBy(() -> result(f)).cause().isInstanceOf(ActorFailedException.class)
                     .cause().isInstanceOf(NullPointerException.class).hasMessageContaining("Handled");
@@ -294,7 +294,7 @@ class ActorRuntimeTest {
         }
         List<String> log = new CopyOnWriteArrayList<>();
         try (ActorSystem system = ActorSystem.create()) {
-            ActorId id = system.spawn(account(log, Directive.RESUME));
+            ActorId id = system.spawn(account(log, Directive.RESUME)).id();
             CompletableFuture<String> f = system.broker().send(id, new Stranger());
             assertThatThrownBy(() -> result(f)).cause().isInstanceOf(BrokerException.class)
                     .hasMessageContaining("Stranger").hasMessageContaining("Account");
@@ -314,7 +314,7 @@ class ActorRuntimeTest {
         };
         try (ActorSystem system = ActorSystem.builder().executor(rejecting).build()) {
             BrokerNode broker = system.broker();
-            ActorId id = system.spawn(Behaviors.receive().on(Q.class, q -> "ok").build()); // run 1: preStart
+            ActorId id = system.spawn(Behaviors.receive().on(Q.class, q -> "ok").build()).id(); // run 1: preStart
             CompletableFuture<String> f = broker.send(id, new Q()); // run 2: rejected
             assertThatThrownBy(() -> result(f)).cause().isInstanceOfSatisfying(SendException.class,
                     e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_STOPPED));
@@ -329,7 +329,7 @@ class ActorRuntimeTest {
         }
         for (int round = 0; round < 3; round++) {
             ActorSystem system = ActorSystem.create();
-            ActorId id = system.spawn(Behaviors.receive().on(Q.class, q -> "ok").build());
+            ActorId id = system.spawn(Behaviors.receive().on(Q.class, q -> "ok").build()).id();
             assertThat(result(system.broker().send(id, new Q()))).isEqualTo("ok"); // starts the timer thread too
             system.close();
         }

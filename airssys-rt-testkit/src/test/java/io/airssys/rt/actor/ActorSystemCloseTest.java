@@ -86,7 +86,7 @@ class ActorSystemCloseTest {
                 failure.set(t);
             }
             closed.countDown();
-        }).build());
+        }).build()).id();
 
         system.broker().trySend(closer, new CloseTheSystem());
 
@@ -130,7 +130,7 @@ class ActorSystemCloseTest {
                     // deliberately ignores the interrupt of shutdownNow, like a handler stuck in I/O
                 }
             }
-        }).onStop(ctx -> xStopped.countDown()).build());
+        }).onStop(ctx -> xStopped.countDown()).build()).id();
         ActorId y = system.spawn(Behaviors.receive()
                 .onTell(Gate.class, g -> openY.await(PATIENCE.toSeconds(), TimeUnit.SECONDS))
                 .on(Request.class, r -> {
@@ -146,7 +146,7 @@ class ActorSystemCloseTest {
                     return r.n();
                 })
                 .onStop(ctx -> yStopped.countDown())
-                .build());
+                .build()).id();
 
         broker.trySend(y, new Gate());
         List<CompletableFuture<Integer>> requests = new ArrayList<>();

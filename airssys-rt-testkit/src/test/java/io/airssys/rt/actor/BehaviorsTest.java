@@ -53,7 +53,7 @@ class BehaviorsTest {
         try (ActorSystem system = ActorSystem.create()) {
             ActorId id = system.spawn(Behaviors.receive()
                     .onTell(Note.class, (ctx, n) -> seen.add(ctx.self()))
-                    .build());
+                    .build()).id();
             result(system.broker().send(id, new Note("hi")));
             assertThat(seen).containsExactly(id);
         }
@@ -64,7 +64,7 @@ class BehaviorsTest {
         try (ActorSystem system = ActorSystem.create()) {
             ActorId id = system.spawn(Behaviors.receive()
                     .onAsync(Quad.class, q -> CompletableFuture.supplyAsync(() -> q.n() * 4))
-                    .build());
+                    .build()).id();
             assertThat(result(system.broker().send(id, new Quad(5)))).isEqualTo(20);
         }
     }
@@ -88,13 +88,13 @@ class BehaviorsTest {
                 .build();
         try (ActorSystem system = ActorSystem.create()) {
             MessageBroker broker = system.broker();
-            ActorId plain = system.spawn(b);
+            ActorId plain = system.spawn(b).id();
             result(broker.send(plain, new Note("x")));
             assertThat(result(broker.send(plain, new Get()))).isEqualTo(7);
             assertThat(result(broker.send(plain, new Quad(3)))).isEqualTo(3);
             assertThat(log).containsExactly("implicit x");
 
-            ActorId counter = system.spawn(s);
+            ActorId counter = system.spawn(s).id();
             result(broker.send(counter, new Note("x")));
             assertThat(result(broker.send(counter, new Get()))).isEqualTo(1);
             assertThat(result(broker.send(counter, new Quad(3)))).isEqualTo(4);
@@ -114,8 +114,8 @@ class BehaviorsTest {
         }).onTell(Increment.class, (c, i) -> c.n++).on(Get.class, (c, g) -> c.n).build();
         try (ActorSystem system = ActorSystem.create()) {
             MessageBroker broker = system.broker();
-            ActorId a = system.spawn(counter);
-            ActorId b = system.spawn(counter);
+            ActorId a = system.spawn(counter).id();
+            ActorId b = system.spawn(counter).id();
             for (int i = 0; i < 3; i++) {
                 broker.trySend(a, new Increment());
             }
@@ -142,7 +142,7 @@ class BehaviorsTest {
                     .build();
             try (ActorSystem system = ActorSystem.create()) {
                 MessageBroker broker = system.broker();
-                ActorId id = system.spawn(counter);
+                ActorId id = system.spawn(counter).id();
                 broker.trySend(id, new Increment());
                 broker.trySend(id, new Increment());
                 CompletableFuture<Void> crash = broker.send(id, new Crash());
@@ -176,8 +176,8 @@ class BehaviorsTest {
         assertThat(b.factory().get()).isSameAs(b.factory().get());
         try (ActorSystem system = ActorSystem.create()) {
             MessageBroker broker = system.broker();
-            ActorId x = system.spawn(b);
-            ActorId y = system.spawn(b);
+            ActorId x = system.spawn(b).id();
+            ActorId y = system.spawn(b).id();
             broker.trySend(x, new Increment());
             broker.trySend(y, new Increment());
             CompletableFuture<Void> crash = broker.send(x, new Crash());

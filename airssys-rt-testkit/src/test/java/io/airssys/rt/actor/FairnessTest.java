@@ -114,7 +114,7 @@ class FairnessTest {
         AtomicBoolean open = new AtomicBoolean();
         try {
             MessageBroker broker = system.broker();
-            ActorId b = system.spawn(Behaviors.receive().on(Probe.class, p -> floodedProcessed.sum()).build());
+            ActorId b = system.spawn(Behaviors.receive().on(Probe.class, p -> floodedProcessed.sum()).build()).id();
             assertThat(broker.send(b, new Probe()).get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isZero();
 
             List<ActorId> flooded = new ArrayList<>();
@@ -130,7 +130,7 @@ class FairnessTest {
                             }
                         })
                         .onTell(Work.class, w -> floodedProcessed.increment())
-                        .build()));
+                        .build()).id());
             }
             for (ActorId a : flooded) {
                 broker.trySend(a, new Gate());

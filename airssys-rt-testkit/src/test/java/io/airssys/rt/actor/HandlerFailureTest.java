@@ -79,7 +79,7 @@ class HandlerFailureTest {
                 })
                 .onStop(ctx -> postStops.incrementAndGet())
                 .build();
-        return system.spawn(behavior);
+        return system.spawn(behavior).id();
     }
 
     private static Throwable failureOf(CompletableFuture<?> f) {
@@ -138,7 +138,7 @@ class HandlerFailureTest {
         release.countDown();
         assertStoppedCleanly(id, oom, OutOfMemoryError.class, queued);
         // the system's other actors still run
-        ActorId other = system.spawn(Behaviors.receive().on(Ping.class, Ping::n).build());
+        ActorId other = system.spawn(Behaviors.receive().on(Ping.class, Ping::n).build()).id();
         assertThat(broker.send(other, new Ping(7)).join()).isEqualTo(7);
     }
 
@@ -146,7 +146,7 @@ class HandlerFailureTest {
     void anAsyncReplyThatNeverCompletesIsReleasedAndCountedWhenItsSenderTimesOut() {
         ActorId id = system.spawn(Behaviors.receive()
                 .onAsync(Never.class, (ctx, n) -> new CompletableFuture<String>())
-                .build());
+                .build()).id();
         List<CompletableFuture<String>> replies = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             replies.add(broker.send(id, new Never(), Duration.ofMillis(20)));
@@ -209,7 +209,7 @@ class HandlerFailureTest {
                         b.release().await();
                         return 0;
                     })
-                    .on(Ping.class, Ping::n).build());
+                    .on(Ping.class, Ping::n).build()).id();
             all.add(own.send(id, new Block(release)));
             for (int i = 0; i < 3; i++) {
                 all.add(own.send(id, new Ping(i)));
@@ -234,7 +234,7 @@ class HandlerFailureTest {
                         Thread.onSpinWait(); // deaf to interrupts
                     }
                     return p.n();
-                }).build());
+                }).build()).id();
         CompletableFuture<Integer> running = sys.broker().send(id, new Ping(0), Duration.ofSeconds(1));
         List<CompletableFuture<Integer>> queued = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {

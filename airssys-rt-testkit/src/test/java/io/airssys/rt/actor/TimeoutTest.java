@@ -36,7 +36,7 @@ class TimeoutTest {
     private final ActorId id = system.spawn(Behaviors.receive().on(Work.class, w -> {
         handled.incrementAndGet();
         return "done";
-    }).build());
+    }).build()).id();
 
     @AfterEach
     void close() {
@@ -127,7 +127,7 @@ class TimeoutTest {
         java.util.concurrent.ScheduledThreadPoolExecutor stpe = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
         try (ActorSystem real = ActorSystem.builder()
                 .broker(InMemoryMessageBroker.builder().scheduler(stpe).build()).threads(1).build()) {
-            ActorId echo = real.spawn(Behaviors.receive().on(Work.class, w -> "done").build());
+            ActorId echo = real.spawn(Behaviors.receive().on(Work.class, w -> "done").build()).id();
             for (int i = 0; i < 1_000; i++) {
                 assertThat(real.broker().send(echo, new Work(), Duration.ofSeconds(30)).join()).isEqualTo("done");
             }

@@ -35,7 +35,7 @@ class RoutingLatencyScopeTest {
         try (ActorSystem system = ActorSystem.builder()
                 .broker(InMemoryMessageBroker.builder().scheduler(new ManualScheduler()).build())
                 .executor(slowHandOff).build()) {
-            ActorId id = system.spawn(Behaviors.receive().onTell(Note.class, n -> { }).build());
+            ActorId id = system.spawn(Behaviors.receive().onTell(Note.class, n -> { }).build()).id();
             queue.runAll();
             for (int i = 0; i < 3; i++) {
                 system.broker().trySend(id, new Note()); // the actor is idle each time: every send hands it off

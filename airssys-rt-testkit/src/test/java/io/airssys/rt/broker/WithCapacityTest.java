@@ -27,7 +27,7 @@ class WithCapacityTest {
         try (ActorSystem system = ActorSystem.builder().broker(broker).build()) {
             List<ActorId> ids = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                ids.add(system.spawn(Behaviors.receive().on(Ping.class, p -> p.n() + 1).build()));
+                ids.add(system.spawn(Behaviors.receive().on(Ping.class, p -> p.n() + 1).build()).id());
             }
             assertThat(broker.metrics().registeredActors()).isEqualTo(200);
             for (int i = 0; i < ids.size(); i++) {

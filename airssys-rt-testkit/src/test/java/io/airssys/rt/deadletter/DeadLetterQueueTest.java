@@ -147,7 +147,7 @@ class DeadLetterQueueTest {
             ActorId other = system.spawn(Behaviors.receive().on(Ping.class, p -> {
                 seenByOther.add(p.n());
                 return p.n();
-            }).build());
+            }).build()).id();
             assertThat(dlq.replayTo(d -> true, other, broker)).isEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> seenByOther.contains(2));
             assertThat(dlq.size()).isZero();

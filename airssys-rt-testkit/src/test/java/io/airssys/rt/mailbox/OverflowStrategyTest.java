@@ -69,7 +69,7 @@ class OverflowStrategyTest {
                     return j.tag();
                 })
                 .onTell(Fire.class, f -> processed.add(f.tag()))
-                .build(), mailbox);
+                .build(), mailbox).id();
         executor.runAll(); // preStart; the actor now waits for the executor to be stepped
         return id;
     }
@@ -197,7 +197,7 @@ class OverflowStrategyTest {
                 release.await(); // the actor is busy while b1 and b2 arrive
             }
             return j.tag();
-        }).build(), Mailbox.builder().capacity(2).overflow(OverflowStrategy.BLOCK).build());
+        }).build(), Mailbox.builder().capacity(2).overflow(OverflowStrategy.BLOCK).build()).id();
         executor.runAll(); // preStart
         broker.send(id, new Job("X"));
         broker.send(id, new Job("Y")); // X and Y are taken together: Y waits in the actor's lanes
@@ -242,7 +242,7 @@ class OverflowStrategyTest {
         try (ActorSystem real = ActorSystem.builder().threads(2).build()) {
             BrokerNode b = real.broker();
             ActorId id = real.spawn(Behaviors.receive().onTell(Fire.class, f -> { }).build(),
-                    Mailbox.builder().capacity(capacity).overflow(OverflowStrategy.DROP_OLDEST).build());
+                    Mailbox.builder().capacity(capacity).overflow(OverflowStrategy.DROP_OLDEST).build()).id();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
             inParallel(producers, () -> {
                 for (int i = 0; i < each; i++) {
@@ -287,7 +287,7 @@ class OverflowStrategyTest {
         try (ActorSystem real = ActorSystem.builder().threads(2).build()) {
             BrokerNode b = real.broker();
             ActorId id = real.spawn(Behaviors.receive().on(Job.class, Job::tag).build(),
-                    Mailbox.builder().capacity(8).overflow(strategy).build());
+                    Mailbox.builder().capacity(8).overflow(strategy).build()).id();
             List<CompletableFuture<String>> replies = new CopyOnWriteArrayList<>();
             inParallel(producers, () -> {
                 for (int i = 0; i < each; i++) {

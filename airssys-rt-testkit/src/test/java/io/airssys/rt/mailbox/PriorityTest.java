@@ -32,7 +32,7 @@ class PriorityTest {
     }
 
     private ActorId spawnIdle(Mailbox<?> mailbox) {
-        ActorId id = system.spawn(Behaviors.receive().onTell(Tag.class, t -> order.add(t.name())).build(), mailbox);
+        ActorId id = system.spawn(Behaviors.receive().onTell(Tag.class, t -> order.add(t.name())).build(), mailbox).id();
         executor.runAll();
         return id;
     }
@@ -74,7 +74,7 @@ class PriorityTest {
                 ctx.broker().sendWithPriority(ctx.self(), new Tag("critical"), Priority.CRITICAL);
             }
             return null;
-        }).build());
+        }).build()).id();
         executor.runAll();
         for (int i = 1; i <= 3; i++) {
             broker.trySend(self[0], new Tag("n" + i));

@@ -70,7 +70,7 @@ class ActorRefTest {
     }
 
     private <P> ActorRef<P> spawn(Behavior<P> behavior) {
-        return ActorRef.of(system.broker(), system.spawn(behavior), behavior.protocol());
+        return ActorRef.of(system.broker(), system.spawn(behavior).id(), behavior.protocol());
     }
 
     @Test

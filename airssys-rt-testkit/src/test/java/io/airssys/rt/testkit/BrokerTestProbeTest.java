@@ -57,8 +57,8 @@ class BrokerTestProbeTest {
     void recordsSendsBroadcastsAndPublishesWhateverTheirOutcome() {
         try (ActorSystem system = ActorSystem.create(); BrokerTestProbe probe = new BrokerTestProbe(system.broker())) {
             var broker = system.broker();
-            ActorId a = system.spawn(Behaviors.receive().on(Other.class, Other::s).build());
-            ActorId b = system.spawn(Behaviors.receive().on(Other.class, Other::s).build());
+            ActorId a = system.spawn(Behaviors.receive().on(Other.class, Other::s).build()).id();
+            ActorId b = system.spawn(Behaviors.receive().on(Other.class, Other::s).build()).id();
             broker.subscribe(b, "t.*");
             broker.send(a, new Other("1")).join();
             broker.send(ActorId.of(404), new Other("lost")); // fails, still recorded
@@ -170,8 +170,8 @@ class BrokerTestProbeTest {
     void assertBroadcastSeesTheLatestBroadcastAndAssertAnyBroadcastSeesThemAll() {
         try (ActorSystem system = ActorSystem.create(); BrokerTestProbe probe = new BrokerTestProbe(system.broker())) {
             var broker = system.broker();
-            ActorId a = system.spawn(Behaviors.receive().on(Other.class, Other::s).build());
-            ActorId b = system.spawn(Behaviors.receive().on(Other.class, Other::s).build());
+            ActorId a = system.spawn(Behaviors.receive().on(Other.class, Other::s).build()).id();
+            ActorId b = system.spawn(Behaviors.receive().on(Other.class, Other::s).build()).id();
             assertThat(probe.assertBroadcast(0)).isFalse();
             assertThat(probe.assertAnyBroadcast(0)).isFalse();
             broker.broadcast(new Other("two")).join();

@@ -79,7 +79,7 @@ final class MemoryFootprint {
         long before = usedAfterGc();
         ActorId last = null;
         for (int i = 0; i < n; i++) {
-            last = system.spawn(behavior);
+            last = system.spawn(behavior).id();
         }
         system.broker().send(last, new Messages.Ping(1)).join(); // every preStart has run before it
         long after = usedAfterGc();

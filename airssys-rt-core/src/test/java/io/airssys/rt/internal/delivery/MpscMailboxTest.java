@@ -123,7 +123,7 @@ class MpscMailboxTest {
                     stops.incrementAndGet();
                     stopThread[0] = Thread.currentThread();
                 })
-                .build());
+                .build()).id();
         runParked(); // preStart
         CompletableFuture<Void> never = broker.send(id, new Add(1));
         assertThat(parked).hasSize(1); // scheduled, not yet run
@@ -150,7 +150,7 @@ class MpscMailboxTest {
                 broker.trySend(self[0], new Add(a.n() - 1));
             }
             depth.decrementAndGet();
-        }).build());
+        }).build()).id();
         broker.trySend(self[0], new Add(10_000));
         assertThat(count.get()).isEqualTo(10_001);
         assertThat(maxDepth.get()).isEqualTo(1);
@@ -163,7 +163,7 @@ class MpscMailboxTest {
         try (ActorSystem system = ActorSystem.builder().broker(broker).threads(2).throughput(1).build()) {
             AtomicInteger processed = new AtomicInteger();
             ActorId id = system.spawn(Behaviors.receive().onTell(Add.class, a -> processed.incrementAndGet())
-                    .on(Get.class, g -> processed.get()).build());
+                    .on(Get.class, g -> processed.get()).build()).id();
             int producers = 3;
             int rounds = 2_000;
             for (int r = 0; r < rounds; r++) {

@@ -50,7 +50,7 @@ public class ActorSystemFixture implements BrokerFixture {
 
     @Override
     public ActorId spawn(int node, ActorId id, Behavior<?> behavior, Mailbox<?> mailbox) {
-        return system(node).spawn(id, behavior, mailbox);
+        return system(node).spawn(id, behavior, mailbox).id();
     }
 
     /**

@@ -109,7 +109,7 @@ public abstract class LocalBrokerContract extends BrokerContractSupport {
      * @return the id
      */
     protected ActorId spawn(ActorId id, Probe probe) {
-        return system.spawn(id, worker(probe), Mailbox.unbounded());
+        return system.spawn(id, worker(probe), Mailbox.unbounded()).id();
     }
 
     /**
@@ -119,7 +119,7 @@ public abstract class LocalBrokerContract extends BrokerContractSupport {
      * @return the id
      */
     protected ActorId spawn(Probe probe) {
-        return system.spawn(ActorId.newId(), worker(probe), Mailbox.unbounded());
+        return system.spawn(ActorId.newId(), worker(probe), Mailbox.unbounded()).id();
     }
 
     // ------------------------------------------------------------------ handler failures in one JVM
@@ -219,7 +219,7 @@ public abstract class LocalBrokerContract extends BrokerContractSupport {
                 .isInstanceOfSatisfying(SendException.class, e -> assertThat(e.error()).isEqualTo(SendError.ACTOR_NOT_FOUND));
         ActorId id = system.spawn(Behaviors.receive().onTell(Tick.class, t -> {
             throw new IllegalStateException("tick failed");
-        }).build());
+        }).build()).id();
         broker.trySend(id, new Tick(0, 1)); // returns normally: nobody awaits a fire-and-forget
         await().atMost(PATIENCE).until(() -> broker.metrics().totalFailed() == 2);
         assertThat(broker.deadLetters().totalCount()).isEqualTo(1); // the ghost's; a failed handler is not dead-lettered
@@ -235,7 +235,7 @@ public abstract class LocalBrokerContract extends BrokerContractSupport {
     @Test
     void trySendToAFullBoundedMailboxFailsImmediatelyWithMailboxFull() {
         Probe probe = new Probe();
-        ActorId id = system.spawn(ActorId.newId(), worker(probe), Mailbox.bounded(2));
+        ActorId id = system.spawn(ActorId.newId(), worker(probe), Mailbox.bounded(2)).id();
         Held held = holdInsideHandler(id, probe);
         broker.trySend(id, new Tick(0, 1));
         broker.trySend(id, new Tick(0, 2));
@@ -342,7 +342,7 @@ public abstract class LocalBrokerContract extends BrokerContractSupport {
     @Test
     void metricsAreExactAndCountAnOutcomeBeforeTheSenderSeesIt() {
         ActorId id = spawn(new Probe());
-        ActorId silent = system.spawn(Behaviors.receive().on(Increment.class, m -> 0).build());
+        ActorId silent = system.spawn(Behaviors.receive().on(Increment.class, m -> 0).build()).id();
         for (int i = 0; i < 10; i++) {
             result(broker.send(id, new Increment(i)));
         }
