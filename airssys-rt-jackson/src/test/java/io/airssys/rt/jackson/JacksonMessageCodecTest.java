@@ -168,6 +168,10 @@ class JacksonMessageCodecTest {
             failure(() -> codec.decode("bank.Deposit", utf8(json)), CodecException.Reason.DECODE_FAILED, "bank.Deposit");
         }
         failure(() -> codec.decode("string", utf8("5")), CodecException.Reason.DECODE_FAILED, "string");
+        failure(() -> codec.decode("string", utf8("true")), CodecException.Reason.DECODE_FAILED, "string");
+        failure(() -> codec.decode("string", utf8("null")), CodecException.Reason.DECODE_FAILED, "string");
+        failure(() -> codec.decode("string", codec.encode(new Deposit("a", 1))), CodecException.Reason.DECODE_FAILED,
+                "string");
         failure(() -> codec.decode("long", utf8("\"5\"")), CodecException.Reason.DECODE_FAILED, "long");
         failure(() -> codec.decode("boolean", utf8("1")), CodecException.Reason.DECODE_FAILED, "boolean");
         failure(() -> codec.decode("int", utf8("2147483648")), CodecException.Reason.DECODE_FAILED, "int");

@@ -45,14 +45,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * survives {@link DeliveryFailure} and the codec with its class, code, actor, message type and
  * detail; every failure is a {@link CodecException} with the right reason and the type's name;
  * and a codec shared by several threads gives each the right answer. Shapes a lenient codec
- * might accept (an unknown property, a missing component) are left to each codec's own tests;
- * the mismatches here are ones no codec may paper over.
+ * might accept (an unknown property, a missing component), or that a binary format cannot tell
+ * apart (any bytes may be a valid string), are left to each codec's own tests; the mismatches
+ * here are ones no codec may paper over.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class MessageCodecContract {
 
     /** The codec under test, made fresh for each test from {@link #contractTypes()}. */
     protected MessageCodec codec;
+
+    /** For subclasses: one per codec implementation (or configuration) under test. */
+    protected MessageCodecContract() {
+    }
 
     /**
      * Returns a codec that carries exactly the given allow-list.
@@ -462,7 +467,6 @@ public abstract class MessageCodecContract {
     void bytesOfAnotherTypeAreDecodeFailed() {
         byte[] deposit = codec.encode(new Deposit("a", 1));
         codecFailure(() -> codec.decode("long", deposit), CodecException.Reason.DECODE_FAILED, "long");
-        codecFailure(() -> codec.decode("string", deposit), CodecException.Reason.DECODE_FAILED, "string");
         codecFailure(() -> codec.decode(MessageTypes.NULL, deposit), CodecException.Reason.DECODE_FAILED,
                 MessageTypes.NULL);
         byte[] text = codec.encode("not a deposit");
@@ -484,7 +488,6 @@ public abstract class MessageCodecContract {
         byte[] nothing = codec.encode(null);
         codecFailure(() -> codec.decode("contract.Deposit", nothing), CodecException.Reason.DECODE_FAILED,
                 "contract.Deposit");
-        codecFailure(() -> codec.decode("string", nothing), CodecException.Reason.DECODE_FAILED, "string");
         codecFailure(() -> codec.decode(MessageTypes.FAILURE, nothing), CodecException.Reason.DECODE_FAILED,
                 MessageTypes.FAILURE);
     }
