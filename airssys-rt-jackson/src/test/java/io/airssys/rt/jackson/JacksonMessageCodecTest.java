@@ -3,7 +3,7 @@ package io.airssys.rt.jackson;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.airssys.rt.spi.CodecException;
 import io.airssys.rt.spi.MessageTypes;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import io.airssys.rt.testkit.codec.MessageCodecContract.Deposit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.DeserializationFeature;
@@ -14,20 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.airssys.rt.testkit.codec.MessageCodecContract.assertCodecFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** What the JSON codec does beyond the codec contract: its JSON, its strictness, its safety, its limits. */
 class JacksonMessageCodecTest {
-
-    /**
-     * A message.
-     *
-     * @param account an account
-     * @param amount  an amount
-     */
-    public record Deposit(String account, long amount) { }
 
     /**
      * A component whose declared type is {@code Object}.
@@ -114,15 +106,6 @@ class JacksonMessageCodecTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static CodecException failure(ThrowingCallable call, CodecException.Reason reason, String typeName) {
-        CodecException e = catchThrowableOfType(CodecException.class, call);
-        assertThat(e).as("a CodecException").isNotNull();
-        assertThat(e.reason()).isEqualTo(reason);
-        assertThat(e.typeName()).isEqualTo(typeName);
-        assertThat(e.getMessage()).contains(typeName);
-        return e;
-    }
-
     // ------------------------------------------------------------------ the JSON
 
     @Test
@@ -145,18 +128,18 @@ class JacksonMessageCodecTest {
 
     @Test
     void anUnknownPropertyIsDecodeFailedNamingIt() {
-        CodecException e = failure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1,\"extra\":2}")),
+        CodecException e = assertCodecFailure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1,\"extra\":2}")),
                 CodecException.Reason.DECODE_FAILED, "bank.Deposit");
         assertThat(e.getMessage()).contains("extra");
     }
 
     @Test
     void aMissingOrNullComponentIsDecodeFailed() {
-        CodecException missing = failure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\"}")),
+        CodecException missing = assertCodecFailure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\"}")),
                 CodecException.Reason.DECODE_FAILED, "bank.Deposit");
         assertThat(missing.getMessage()).contains("amount");
-        failure(() -> codec.decode("bank.Deposit", utf8("{}")), CodecException.Reason.DECODE_FAILED, "bank.Deposit");
-        failure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":null}")),
+        assertCodecFailure(() -> codec.decode("bank.Deposit", utf8("{}")), CodecException.Reason.DECODE_FAILED, "bank.Deposit");
+        assertCodecFailure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":null}")),
                 CodecException.Reason.DECODE_FAILED, "bank.Deposit");
     }
 
@@ -165,33 +148,33 @@ class JacksonMessageCodecTest {
         for (String json : List.of("{\"account\":\"a\",\"amount\":\"1\"}", "{\"account\":\"a\",\"amount\":1.5}",
                 "{\"account\":1,\"amount\":1}", "{\"account\":true,\"amount\":1}", "{\"account\":\"a\",\"amount\":true}",
                 "[\"a\",1]", "\"a\"")) {
-            failure(() -> codec.decode("bank.Deposit", utf8(json)), CodecException.Reason.DECODE_FAILED, "bank.Deposit");
+            assertCodecFailure(() -> codec.decode("bank.Deposit", utf8(json)), CodecException.Reason.DECODE_FAILED, "bank.Deposit");
         }
-        failure(() -> codec.decode("string", utf8("5")), CodecException.Reason.DECODE_FAILED, "string");
-        failure(() -> codec.decode("string", utf8("true")), CodecException.Reason.DECODE_FAILED, "string");
-        failure(() -> codec.decode("string", utf8("null")), CodecException.Reason.DECODE_FAILED, "string");
-        failure(() -> codec.decode("string", codec.encode(new Deposit("a", 1))), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode("string", utf8("5")), CodecException.Reason.DECODE_FAILED, "string");
+        assertCodecFailure(() -> codec.decode("string", utf8("true")), CodecException.Reason.DECODE_FAILED, "string");
+        assertCodecFailure(() -> codec.decode("string", utf8("null")), CodecException.Reason.DECODE_FAILED, "string");
+        assertCodecFailure(() -> codec.decode("string", codec.encode(new Deposit("a", 1))), CodecException.Reason.DECODE_FAILED,
                 "string");
-        failure(() -> codec.decode("long", utf8("\"5\"")), CodecException.Reason.DECODE_FAILED, "long");
-        failure(() -> codec.decode("boolean", utf8("1")), CodecException.Reason.DECODE_FAILED, "boolean");
-        failure(() -> codec.decode("int", utf8("2147483648")), CodecException.Reason.DECODE_FAILED, "int");
+        assertCodecFailure(() -> codec.decode("long", utf8("\"5\"")), CodecException.Reason.DECODE_FAILED, "long");
+        assertCodecFailure(() -> codec.decode("boolean", utf8("1")), CodecException.Reason.DECODE_FAILED, "boolean");
+        assertCodecFailure(() -> codec.decode("int", utf8("2147483648")), CodecException.Reason.DECODE_FAILED, "int");
     }
 
     @Test
     void duplicateKeysAndTrailingContentAreDecodeFailed() {
-        failure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1,\"amount\":2}")),
+        assertCodecFailure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1,\"amount\":2}")),
                 CodecException.Reason.DECODE_FAILED, "bank.Deposit");
-        failure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1} {}")),
+        assertCodecFailure(() -> codec.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1} {}")),
                 CodecException.Reason.DECODE_FAILED, "bank.Deposit");
-        failure(() -> codec.decode(MessageTypes.NULL, utf8("null null")), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode(MessageTypes.NULL, utf8("null null")), CodecException.Reason.DECODE_FAILED,
                 MessageTypes.NULL);
-        failure(() -> codec.decode(MessageTypes.NULL, new byte[0]), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode(MessageTypes.NULL, new byte[0]), CodecException.Reason.DECODE_FAILED,
                 MessageTypes.NULL);
     }
 
     @Test
     void aDeliveryFailureWithoutItsCodeIsDecodeFailed() {
-        failure(() -> codec.decode(MessageTypes.FAILURE, utf8("{\"code\":null,\"actorId\":null,\"messageType\":null,"
+        assertCodecFailure(() -> codec.decode(MessageTypes.FAILURE, utf8("{\"code\":null,\"actorId\":null,\"messageType\":null,"
                         + "\"detail\":null,\"causeClassName\":null,\"causeMessage\":null}")),
                 CodecException.Reason.DECODE_FAILED, MessageTypes.FAILURE);
     }
@@ -211,11 +194,11 @@ class JacksonMessageCodecTest {
     void aTypeIdInThePayloadNeverPicksAClassEvenWhenTheTypeAsksForOne() {
         // a class that would decode: only the type validator stands between the payload and it
         String named = "{\"payload\":{\"@class\":\"" + Deposit.class.getName() + "\",\"account\":\"a\",\"amount\":1}}";
-        CodecException e = failure(() -> codec.decode("test.Typed", utf8(named)),
+        CodecException e = assertCodecFailure(() -> codec.decode("test.Typed", utf8(named)),
                 CodecException.Reason.DECODE_FAILED, "test.Typed");
         assertThat(e.getMessage()).containsIgnoringCase("type");
         String flowers = "{\"gift\":{\"@class\":\"" + Flowers.class.getName() + "\",\"to\":\"b\"}}";
-        failure(() -> codec.decode("test.Wrapped", utf8(flowers)), CodecException.Reason.DECODE_FAILED, "test.Wrapped");
+        assertCodecFailure(() -> codec.decode("test.Wrapped", utf8(flowers)), CodecException.Reason.DECODE_FAILED, "test.Wrapped");
     }
 
     @Test
@@ -231,7 +214,7 @@ class JacksonMessageCodecTest {
         // the array Jackson's default typing would read as "class, value" stays plain data
         assertThat(loosened.decode("test.Envelope", utf8("{\"payload\":[\"java.util.Date\",0]}")))
                 .isEqualTo(new Envelope(List.of("java.util.Date", 0)));
-        failure(() -> loosened.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1,\"extra\":2}")),
+        assertCodecFailure(() -> loosened.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1,\"extra\":2}")),
                 CodecException.Reason.DECODE_FAILED, "bank.Deposit");
     }
 
@@ -257,15 +240,15 @@ class JacksonMessageCodecTest {
 
     @Test
     void aRegisteredValueJacksonCannotWriteIsEncodeFailed() {
-        CodecException accessor = failure(() -> codec.encode(new Exploding("x")), CodecException.Reason.ENCODE_FAILED,
+        CodecException accessor = assertCodecFailure(() -> codec.encode(new Exploding("x")), CodecException.Reason.ENCODE_FAILED,
                 "test.Exploding");
         assertThat(accessor).hasMessageContaining("accessor failed");
 
         List<Object> cycle = new ArrayList<>();
         cycle.add(cycle);
-        failure(() -> codec.encode(new Holder(cycle)), CodecException.Reason.ENCODE_FAILED, "test.Holder");
+        assertCodecFailure(() -> codec.encode(new Holder(cycle)), CodecException.Reason.ENCODE_FAILED, "test.Holder");
 
-        failure(() -> codec.encode(new Opaque()), CodecException.Reason.ENCODE_FAILED, "test.Opaque");
+        assertCodecFailure(() -> codec.encode(new Opaque()), CodecException.Reason.ENCODE_FAILED, "test.Opaque");
     }
 
     // ------------------------------------------------------------------ size
@@ -278,7 +261,7 @@ class JacksonMessageCodecTest {
         assertThat(limited.encode(new Blob(fits))).hasSize(100);
         assertThat(limited.decode("test.Blob", limited.encode(new Blob(fits)))).isEqualTo(new Blob(fits));
 
-        CodecException e = failure(() -> limited.encode(new Blob(fits + "y")), CodecException.Reason.TOO_LARGE,
+        CodecException e = assertCodecFailure(() -> limited.encode(new Blob(fits + "y")), CodecException.Reason.TOO_LARGE,
                 "test.Blob");
         assertThat(e.getMessage()).contains("101 bytes", "limit of 100 bytes");
         assertThat(limited.maxEncodedBytes()).isEqualTo(100);

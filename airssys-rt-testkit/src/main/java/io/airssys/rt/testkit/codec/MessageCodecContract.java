@@ -214,7 +214,17 @@ public abstract class MessageCodecContract {
         return codec.decode(name, codec.encode(value));
     }
 
-    private static CodecException codecFailure(ThrowingCallable call, CodecException.Reason reason, String typeName) {
+    /**
+     * Asserts that a call fails with a {@link CodecException} of the given reason that names the type
+     * (in {@link CodecException#typeName()} and in its message); for a codec's own tests too.
+     *
+     * @param call     the encode or decode
+     * @param reason   the expected reason
+     * @param typeName the registered name, or class name, the failure must name
+     * @return the exception, for further checks
+     */
+    public static CodecException assertCodecFailure(ThrowingCallable call, CodecException.Reason reason,
+                                                    String typeName) {
         CodecException e = catchThrowableOfType(CodecException.class, call);
         assertThat(e).as("a CodecException").isNotNull();
         assertThat(e.reason()).isEqualTo(reason);
@@ -423,25 +433,25 @@ public abstract class MessageCodecContract {
 
     @Test
     void encodingAnUnregisteredTypeIsUnknownTypeNamingTheClass() {
-        codecFailure(() -> codec.encode(new Unregistered("x")), CodecException.Reason.UNKNOWN_TYPE,
+        assertCodecFailure(() -> codec.encode(new Unregistered("x")), CodecException.Reason.UNKNOWN_TYPE,
                 Unregistered.class.getName());
-        codecFailure(() -> codec.encode(new Object()), CodecException.Reason.UNKNOWN_TYPE, Object.class.getName());
-        codecFailure(() -> codec.encode(List.of("x")), CodecException.Reason.UNKNOWN_TYPE,
+        assertCodecFailure(() -> codec.encode(new Object()), CodecException.Reason.UNKNOWN_TYPE, Object.class.getName());
+        assertCodecFailure(() -> codec.encode(List.of("x")), CodecException.Reason.UNKNOWN_TYPE,
                 List.of("x").getClass().getName());
     }
 
     @Test
     void aSubclassIsNotRegisteredByItsParent() {
         assertThat(codec.encode(new Shape("square"))).isNotEmpty();
-        codecFailure(() -> codec.encode(new Circle()), CodecException.Reason.UNKNOWN_TYPE, Circle.class.getName());
+        assertCodecFailure(() -> codec.encode(new Circle()), CodecException.Reason.UNKNOWN_TYPE, Circle.class.getName());
     }
 
     @Test
     void decodingAnUnknownNameIsUnknownTypeNamingIt() {
         byte[] bytes = codec.encode(new Deposit("a", 1));
-        codecFailure(() -> codec.decode("no.such.Type", bytes), CodecException.Reason.UNKNOWN_TYPE, "no.such.Type");
+        assertCodecFailure(() -> codec.decode("no.such.Type", bytes), CodecException.Reason.UNKNOWN_TYPE, "no.such.Type");
         // a class name is not a type name: the wire never picks a class
-        codecFailure(() -> codec.decode(Deposit.class.getName(), bytes), CodecException.Reason.UNKNOWN_TYPE,
+        assertCodecFailure(() -> codec.decode(Deposit.class.getName(), bytes), CodecException.Reason.UNKNOWN_TYPE,
                 Deposit.class.getName());
     }
 
@@ -455,10 +465,10 @@ public abstract class MessageCodecContract {
                 "{{{".getBytes(StandardCharsets.UTF_8),
                 "\u0000".getBytes(StandardCharsets.UTF_8));
         for (byte[] bytes : malformed) {
-            codecFailure(() -> codec.decode("contract.Deposit", bytes), CodecException.Reason.DECODE_FAILED,
+            assertCodecFailure(() -> codec.decode("contract.Deposit", bytes), CodecException.Reason.DECODE_FAILED,
                     "contract.Deposit");
-            codecFailure(() -> codec.decode("long", bytes), CodecException.Reason.DECODE_FAILED, "long");
-            codecFailure(() -> codec.decode(MessageTypes.FAILURE, bytes), CodecException.Reason.DECODE_FAILED,
+            assertCodecFailure(() -> codec.decode("long", bytes), CodecException.Reason.DECODE_FAILED, "long");
+            assertCodecFailure(() -> codec.decode(MessageTypes.FAILURE, bytes), CodecException.Reason.DECODE_FAILED,
                     MessageTypes.FAILURE);
         }
     }
@@ -466,29 +476,29 @@ public abstract class MessageCodecContract {
     @Test
     void bytesOfAnotherTypeAreDecodeFailed() {
         byte[] deposit = codec.encode(new Deposit("a", 1));
-        codecFailure(() -> codec.decode("long", deposit), CodecException.Reason.DECODE_FAILED, "long");
-        codecFailure(() -> codec.decode(MessageTypes.NULL, deposit), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode("long", deposit), CodecException.Reason.DECODE_FAILED, "long");
+        assertCodecFailure(() -> codec.decode(MessageTypes.NULL, deposit), CodecException.Reason.DECODE_FAILED,
                 MessageTypes.NULL);
         byte[] text = codec.encode("not a deposit");
-        codecFailure(() -> codec.decode("contract.Deposit", text), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode("contract.Deposit", text), CodecException.Reason.DECODE_FAILED,
                 "contract.Deposit");
-        codecFailure(() -> codec.decode("int", text), CodecException.Reason.DECODE_FAILED, "int");
+        assertCodecFailure(() -> codec.decode("int", text), CodecException.Reason.DECODE_FAILED, "int");
         byte[] named = codec.encode(new Named("alice"));
-        codecFailure(() -> codec.decode("contract.Counted", named), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode("contract.Counted", named), CodecException.Reason.DECODE_FAILED,
                 "contract.Counted");
         byte[] tooBigForInt = codec.encode(Long.MAX_VALUE);
-        codecFailure(() -> codec.decode("int", tooBigForInt), CodecException.Reason.DECODE_FAILED, "int");
+        assertCodecFailure(() -> codec.decode("int", tooBigForInt), CodecException.Reason.DECODE_FAILED, "int");
         byte[] unknownConstant = codec.encode("PLATINUM");
-        codecFailure(() -> codec.decode("contract.Tier", unknownConstant), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode("contract.Tier", unknownConstant), CodecException.Reason.DECODE_FAILED,
                 "contract.Tier");
     }
 
     @Test
     void theNullReplyNeverDecodesAsAMessage() {
         byte[] nothing = codec.encode(null);
-        codecFailure(() -> codec.decode("contract.Deposit", nothing), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode("contract.Deposit", nothing), CodecException.Reason.DECODE_FAILED,
                 "contract.Deposit");
-        codecFailure(() -> codec.decode(MessageTypes.FAILURE, nothing), CodecException.Reason.DECODE_FAILED,
+        assertCodecFailure(() -> codec.decode(MessageTypes.FAILURE, nothing), CodecException.Reason.DECODE_FAILED,
                 MessageTypes.FAILURE);
     }
 
