@@ -36,12 +36,20 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>default typing is off (deactivated again after the caller's customizer, so it cannot be
  *       turned on), and the polymorphic type validator denies every base type, so a payload's
- *       {@code "@class"} or type id can never pick a class; a registered type that declares
- *       {@code @JsonTypeInfo} somewhere fails to decode, with {@link CodecException.Reason#DECODE_FAILED};</li>
+ *       {@code "@class"} or type id can never pick a class. A registered type that declares
+ *       {@code @JsonTypeInfo} somewhere still encodes (with the type id) but never decodes
+ *       ({@link CodecException.Reason#DECODE_FAILED}): give such a component a concrete type,
+ *       or send each variant as its own registered type;</li>
  *   <li>Java serialization is never used;</li>
- *   <li>Jackson's stream read constraints (nesting depth, string and number length) bound what a
- *       hostile payload can make the parser do.</li>
+ *   <li>Jackson's stream read constraints (Jackson 3's defaults: nesting depth 500, strings of
+ *       at most 100 million characters, numbers of at most 1000 digits) bound what a hostile
+ *       payload can make the parser do; {@link Builder#maxEncodedBytes(int)} bounds what this
+ *       node sends, and the transport bounds what it receives.</li>
  * </ul>
+ *
+ * <p>Jackson reads and writes a record through its canonical constructor and accessors: a
+ * public record in an exported package needs nothing more; on the module path, a package with
+ * non-public message types must be opened to {@code tools.jackson.databind}.
  *
  * <h2>What crosses</h2>
  * Records (or other classes Jackson can write and read without annotations) of strings,
