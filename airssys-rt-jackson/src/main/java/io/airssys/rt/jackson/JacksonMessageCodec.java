@@ -97,18 +97,18 @@ public final class JacksonMessageCodec implements MessageCodec {
     private final MessageTypes types;
     private final int maxEncodedBytes;
     private final JsonMapper mapper;
-    private final Map<Class<?>, ObjectWriter> writers;
+    private final Map<String, ObjectWriter> writers;
     private final Map<String, ObjectReader> readers;
 
     private JacksonMessageCodec(Builder builder) {
         this.types = builder.types;
         this.maxEncodedBytes = builder.maxEncodedBytes;
         this.mapper = newMapper(builder.customizer);
-        Map<Class<?>, ObjectWriter> w = new HashMap<>();
+        Map<String, ObjectWriter> w = new HashMap<>();
         Map<String, ObjectReader> r = new HashMap<>();
         types.asMap().forEach((name, type) -> {
             if (type != Void.class) {
-                w.put(type, mapper.writerFor(type));
+                w.put(name, mapper.writerFor(type));
                 r.put(name, mapper.readerFor(type));
             }
         });
@@ -181,11 +181,12 @@ public final class JacksonMessageCodec implements MessageCodec {
         if (value == null) {
             return JSON_NULL.clone();
         }
-        Class<?> type = value.getClass();
-        String name = types.nameOf(type);
+        // the allow-list decides which class a value counts as; the writer is that class's
+        String name = types.nameOf(value);
+        Class<?> type = types.typeOf(name);
         byte[] bytes;
         try {
-            bytes = writers.get(type).writeValueAsBytes(value);
+            bytes = writers.get(name).writeValueAsBytes(value);
         } catch (JacksonException e) {
             throw new CodecException(CodecException.Reason.ENCODE_FAILED, name,
                     "Jackson could not write a " + type.getName() + ": " + describe(e), e);
