@@ -159,6 +159,10 @@ public final class JacksonMessageCodec implements MessageCodec {
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 // a registered class Jackson sees no property in would cross as {} and lose its state
                 .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                // what an accessor or constructor throws comes back as a JacksonException, so
+                // that every failure leaves this codec as a CodecException
+                .enable(SerializationFeature.WRAP_EXCEPTIONS)
+                .enable(DeserializationFeature.WRAP_EXCEPTIONS)
                 .build();
     }
 

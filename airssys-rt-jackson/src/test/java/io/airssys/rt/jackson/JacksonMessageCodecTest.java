@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 import java.nio.charset.StandardCharsets;
@@ -216,6 +217,19 @@ class JacksonMessageCodecTest {
                 .isEqualTo(new Envelope(List.of("java.util.Date", 0)));
         assertCodecFailure(() -> loosened.decode("bank.Deposit", utf8("{\"account\":\"a\",\"amount\":1,\"extra\":2}")),
                 CodecException.Reason.DECODE_FAILED, "bank.Deposit");
+    }
+
+    @Test
+    void aCustomizerCannotLetAnAccessorsExceptionEscapeUnwrapped() {
+        JacksonMessageCodec unwrapped = JacksonMessageCodec.builder(TYPES)
+                .customize(b -> b.disable(SerializationFeature.WRAP_EXCEPTIONS)
+                        .disable(DeserializationFeature.WRAP_EXCEPTIONS))
+                .build();
+        assertCodecFailure(() -> unwrapped.encode(new Exploding("x")), CodecException.Reason.ENCODE_FAILED,
+                "test.Exploding");
+        assertCodecFailure(() -> unwrapped.decode(MessageTypes.FAILURE, utf8("{\"code\":null,\"actorId\":null,"
+                        + "\"messageType\":null,\"detail\":null,\"causeClassName\":null,\"causeMessage\":null}")),
+                CodecException.Reason.DECODE_FAILED, MessageTypes.FAILURE);
     }
 
     @Test
