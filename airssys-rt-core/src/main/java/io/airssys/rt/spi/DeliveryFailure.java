@@ -66,7 +66,8 @@ public record DeliveryFailure(String code, Long actorId, String messageType, Str
         }
         for (SendError e : SendError.values()) {
             if (e.name().equals(code)) {
-                return new SendException(e, id, messageType, detail, null);
+                // MAILBOX_FULL stays stackless, as it is on the node that refused it
+                return new SendException(e, id, messageType, detail, null, e != SendError.MAILBOX_FULL);
             }
         }
         for (BrokerError e : BrokerError.values()) {

@@ -9,7 +9,7 @@ package io.airssys.rt.spi;
  * decode without trusting a class name from the wire. Java serialization is never used: it
  * would let any class on the receiver's class path be instantiated from the network.
  *
- * <p>A send carries {@code types().nameOf(message.getClass())} and {@code encode(message)}; the
+ * <p>A send carries {@code types().nameOf(message)} and {@code encode(message)}; the
  * receiver calls {@code decode(name, bytes)}. The reply goes back the same way (a {@code null}
  * reply, from a {@code Message<Void>}, has the name {@link MessageTypes#NULL}). A failure goes
  * back as a {@link DeliveryFailure}, which every codec must handle, so the caller on the other

@@ -59,12 +59,17 @@ public final class MessageTypes {
      * Returns the stable name of a value's type.
      *
      * @param value a message, a reply value, a {@link DeliveryFailure}, or {@code null}
-     * @return its registered name ({@value #NULL} for {@code null})
+     * @return its registered name ({@value #NULL} for {@code null}; an enum constant's enum type,
+     *         also for a constant with a body)
      * @throws CodecException {@link CodecException.Reason#UNKNOWN_TYPE} naming the class if it
      *                        is not registered
      */
     public String nameOf(Object value) {
-        return value == null ? NULL : nameOf(value.getClass());
+        if (value == null) {
+            return NULL;
+        }
+        // an enum constant with a body is an instance of an anonymous subclass: its type is the enum
+        return nameOfType(value instanceof Enum<?> e ? e.getDeclaringClass() : value.getClass());
     }
 
     /**
@@ -75,7 +80,7 @@ public final class MessageTypes {
      * @throws CodecException {@link CodecException.Reason#UNKNOWN_TYPE} naming the class if it
      *                        is not registered
      */
-    public String nameOf(Class<?> type) {
+    public String nameOfType(Class<?> type) {
         String name = byType.get(Objects.requireNonNull(type, "type"));
         if (name == null) {
             throw new CodecException(CodecException.Reason.UNKNOWN_TYPE, type.getName(),

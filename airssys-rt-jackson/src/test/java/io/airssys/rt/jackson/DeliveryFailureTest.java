@@ -86,4 +86,16 @@ class DeliveryFailureTest {
         assertThatThrownBy(() -> new DeliveryFailure(null, null, null, null, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessage("code");
     }
+
+    @Test
+    void aRemoteMailboxFullStaysStacklessLikeTheLocalOne() {
+        SendException local = new SendException(SendError.MAILBOX_FULL, ActorId.of(7), "Tick", "full", null, false);
+
+        DeliveryException rebuilt = DeliveryFailure.of(local).toException();
+
+        assertThat(rebuilt).isInstanceOf(SendException.class);
+        assertThat(rebuilt.getStackTrace()).isEmpty();
+        assertThat(DeliveryFailure.of(new SendException(SendError.TIMEOUT, ActorId.of(7), "Tick", "late", null))
+                .toException().getStackTrace()).isNotEmpty();
+    }
 }

@@ -21,6 +21,16 @@ class MessageTypesTest {
 
     record Deposit(String account, long amount) { }
 
+    enum Level {
+        LOW,
+        HIGH {
+            @Override
+            public String toString() {
+                return "high";
+            }
+        }
+    }
+
     static class Parent { }
 
     static final class Child extends Parent { }
@@ -37,10 +47,10 @@ class MessageTypesTest {
                 Map.entry("double", Double.class),
                 Map.entry(MessageTypes.FAILURE, DeliveryFailure.class),
                 Map.entry("bank.GetBalance", GetBalance.class));
-        assertThat(types.nameOf((Object) null)).isEqualTo(MessageTypes.NULL);
+        assertThat(types.nameOf(null)).isEqualTo(MessageTypes.NULL); // the literal picks the Object overload
         assertThat(types.typeOf(MessageTypes.NULL)).isEqualTo(Void.class);
         assertThat(types.nameOf(42L)).isEqualTo("long");
-        assertThat(types.nameOf(DeliveryFailure.class)).isEqualTo(MessageTypes.FAILURE);
+        assertThat(types.nameOfType(DeliveryFailure.class)).isEqualTo(MessageTypes.FAILURE);
         assertThatThrownBy(() -> types.asMap().put("x", Object.class)).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -77,7 +87,7 @@ class MessageTypesTest {
                     .as("'%s'", bad).isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(MessageTypes.builder().add("x".repeat(MessageTypes.MAX_NAME_LENGTH), Deposit.class).build()
-                .nameOf(Deposit.class)).hasSize(MessageTypes.MAX_NAME_LENGTH);
+                .nameOfType(Deposit.class)).hasSize(MessageTypes.MAX_NAME_LENGTH);
         assertThat(MessageTypes.builder().add("a-b_c.d$e9", Deposit.class).build().typeOf("a-b_c.d$e9"))
                 .isEqualTo(Deposit.class);
         for (Class<?> unfit : List.of(int.class, Serializable.class, AbstractList.class, String[].class)) {
@@ -108,5 +118,14 @@ class MessageTypesTest {
         builder.add("bank.GetBalance", GetBalance.class);
         assertThat(first.contains(GetBalance.class)).isFalse();
         assertThat(builder.build().contains(GetBalance.class)).isTrue();
+    }
+
+    @Test
+    void anEnumConstantWithABodyHasItsEnumsName() {
+        MessageTypes types = MessageTypes.builder().add("levels.Level", Level.class).build();
+
+        assertThat(Level.HIGH.getClass()).isNotEqualTo(Level.class); // the anonymous subclass
+        assertThat(types.nameOf(Level.HIGH)).isEqualTo("levels.Level");
+        assertThat(types.nameOf(Level.LOW)).isEqualTo("levels.Level");
     }
 }
