@@ -44,6 +44,10 @@ public final class Demo {
         SendOptionsExample.run(out);
         section(out, "Per-actor state that a restart resets (Behaviors.withState)");
         StatefulActorExample.run(out);
+        section(out, "Typed references: ActorRef<P> checked by the compiler");
+        TypedRefExample.run(out);
+        section(out, "What crosses between JVMs: the codec SPI and typed errors as data");
+        CodecExample.run(out);
     }
 
     private static void section(PrintStream out, String title) {

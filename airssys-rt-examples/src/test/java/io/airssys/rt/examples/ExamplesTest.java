@@ -40,6 +40,22 @@ class ExamplesTest {
     }
 
     @Test
+    void typedRefs() throws Exception {
+        assertThat(output(TypedRefExample::run))
+                .contains("apples in stock: 5")
+                .contains("the same actor through a ref made from its id: 5 (equal refs: true)");
+    }
+
+    @Test
+    void codec() throws Exception {
+        assertThat(output(CodecExample::run))
+                .contains("bank.Transfer travels as {\"from\":\"alice\",\"to\":\"bob\",\"cents\":1250}")
+                .contains("decoded on the other node: Transfer[from=alice, to=bob, cents=1250]")
+                .contains("not on the allow-list: UNKNOWN_TYPE")
+                .contains("the caller's node sees: SendException MAILBOX_FULL");
+    }
+
+    @Test
     void sendOptions() throws Exception {
         assertThat(output(SendOptionsExample::run))
                 .contains("send with headers: trace 4bf92f3577b34da6")
