@@ -88,6 +88,8 @@ public final class InMemoryMessageBroker implements BrokerNode {
     private final ListenerChain listeners = new ListenerChain();
     private final RequestPath requests;
     private final Fanout fanout;
+    /** The node the actors see as their broker; {@code null}: this broker itself. */
+    private final java.util.function.Supplier<? extends BrokerNode> outer;
 
     /** Creates a broker with the defaults (spec: {@code InMemoryMessageBroker::new()}). */
     public InMemoryMessageBroker() {
@@ -100,6 +102,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         this.joinSpinMicros = (int) b.joinSpin.toNanos() / 1_000;
         this.timeouts = new BrokerTimeouts(b.scheduler);
         this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue());
+        this.outer = b.outer;
         Refusals refusals = new Refusals(closed);
         this.requests = new RequestPath(table, outcomes, timeouts, listeners, refusals, joinSpinMicros);
         this.fanout = new Fanout(outcomes, timeouts, refusals, joinSpinMicros);
@@ -410,7 +413,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
     private final class Owner implements MailboxOwner {
         @Override
         public MessageBroker broker() {
-            return InMemoryMessageBroker.this;
+            return outer == null ? InMemoryMessageBroker.this : outer.get();
         }
 
         @Override
@@ -437,6 +440,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         private boolean joinSpinSet;
         private boolean timeoutSet;
         private boolean expectedSet;
+        private java.util.function.Supplier<? extends BrokerNode> outer;
 
         private Builder() {
         }
@@ -535,6 +539,26 @@ public final class InMemoryMessageBroker implements BrokerNode {
                 throw new IllegalStateException("deadLetterQueue was already set");
             }
             this.deadLetters = queue;
+            return this;
+        }
+
+        /**
+         * Makes this broker the local part of another node: a broker that keeps the actors of
+         * its JVM here and reaches other actors itself (a distributed node). Its actors then see
+         * that node as {@link io.airssys.rt.actor.ActorContext#broker()} (so their own sends can
+         * reach actors anywhere), and an {@link io.airssys.rt.actor.ActorSystem} over that node
+         * may attach actors to mailboxes registered here through it.
+         *
+         * @param node supplies the outer node (called when an actor first needs it, so it may
+         *             be the node under construction)
+         * @return this builder
+         */
+        public Builder localPartOf(java.util.function.Supplier<? extends BrokerNode> node) {
+            Objects.requireNonNull(node, "node");
+            if (this.outer != null) {
+                throw new IllegalStateException("localPartOf was already set");
+            }
+            this.outer = node;
             return this;
         }
 

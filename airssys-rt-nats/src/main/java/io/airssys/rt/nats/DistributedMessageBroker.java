@@ -1,0 +1,752 @@
+package io.airssys.rt.nats;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.Priority;
+import io.airssys.rt.Registration;
+import io.airssys.rt.broker.BrokerError;
+import io.airssys.rt.broker.BrokerException;
+import io.airssys.rt.broker.BrokerListener;
+import io.airssys.rt.broker.BrokerMetrics;
+import io.airssys.rt.broker.BrokerNode;
+import io.airssys.rt.broker.DeliveryException;
+import io.airssys.rt.broker.InMemoryMessageBroker;
+import io.airssys.rt.broker.Reply;
+import io.airssys.rt.broker.RoutingKey;
+import io.airssys.rt.broker.SendError;
+import io.airssys.rt.broker.SendException;
+import io.airssys.rt.broker.SendOptions;
+import io.airssys.rt.broker.Topics;
+import io.airssys.rt.deadletter.DeadLetterQueue;
+import io.airssys.rt.mailbox.Mailbox;
+import io.airssys.rt.spi.ActorDirectory;
+import io.airssys.rt.spi.MessageCodec;
+import io.nats.client.Connection;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * The {@link io.airssys.rt.broker.MessageBroker} API across JVMs, on a NATS cluster (spec:
+ * {@code DistributedMessageBroker}). Each instance is one <em>node</em>: its actors live in its
+ * own {@link InMemoryMessageBroker}, and NATS carries only what goes between nodes. A send to an
+ * actor of this node never touches the network.
+ *
+ * <ul>
+ *   <li><b>Registry</b>: a JetStream key-value bucket maps every actor id to its node
+ *       ({@link ClusterRegistry}); {@code register} is atomic across the cluster (of N nodes
+ *       registering one id, exactly one wins; the others get {@code ALREADY_REGISTERED}), and the
+ *       entries' revisions are the cluster's registration order. Every node watches the bucket and
+ *       keeps a directory ({@link #directory()}), so the send path does not ask the network where
+ *       an actor lives.</li>
+ *   <li><b>Transport</b>: one NATS subscription per node ({@code <prefix>.node.<n>}), however many
+ *       actors it has. A request carries the target, the message's registered type name, its
+ *       priority, the time left and the sender's headers; the reply carries the result or the typed
+ *       failure. The receiving node applies priority and overflow in the actor's own mailbox.</li>
+ *   <li><b>Codec</b>: messages and replies cross as the {@link MessageCodec}'s bytes, only for
+ *       registered types (an allow-list); never Java serialization.</li>
+ * </ul>
+ *
+ * <p>Delivery across the wire is at most once: a message is processed once or its caller gets a
+ * typed error; a reply that does not come in time is a {@code TIMEOUT}, after which the receiving
+ * node skips the message if it has not started. Every request has a deadline (this broker always
+ * has a default timeout), so no future hangs.
+ *
+ * <p>Freshness: a node learns of other nodes' registrations through its watch. A query
+ * ({@code isRegistered} of an unknown id, {@code registeredCount}, {@code actorIds}), a broadcast,
+ * a publish, and a send to an id this node has not seen first catch up with the registry (one
+ * round trip), so they see every registration that completed before they started, anywhere.
+ *
+ * <p>{@link #metrics()}, {@link #deadLetters()} and {@link #addListener} are this node's: the
+ * counters of the messages its actors received (from any node), the messages that died here, the
+ * sends its local broker made.
+ */
+public final class DistributedMessageBroker implements BrokerNode {
+
+    /** The default request timeout, in seconds. */
+    public static final long DEFAULT_TIMEOUT_SECONDS = 30;
+
+    private static final System.Logger LOG = System.getLogger("io.airssys.rt.nats");
+
+    private final Connection connection;
+    private final boolean ownsConnection;
+    private final MessageCodec codec;
+    private final Duration defaultTimeout;
+    private final Duration registryPatience;
+    private final InMemoryMessageBroker local;
+    private final ClusterRegistry registry;
+    private final String instance = UUID.randomUUID().toString();
+    private final int node;
+    private final ClusterDirectory directory;
+    private final NatsKeyValueWatchSubscription watch;
+    private final RemoteCalls remote;
+    private final NodeEndpoint endpoint;
+    private final ExecutorService waiting = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DistributedMessageBroker(Builder b) throws IOException, InterruptedException,
+            java.util.concurrent.TimeoutException {
+        this.connection = b.connection;
+        this.ownsConnection = b.ownsConnection;
+        this.codec = b.codec;
+        this.defaultTimeout = b.defaultTimeout;
+        this.registryPatience = b.registryPatience;
+        this.local = InMemoryMessageBroker.builder().defaultTimeout(defaultTimeout).localPartOf(() -> this).build();
+        this.registry = ClusterRegistry.open(connection, b.prefix.replace('.', '-') + "-registry", b.replicas);
+        this.node = registry.claimNode(instance);
+        if (ActorId.currentNode() == 0) {
+            ActorId.useNode(node); // ids this JVM generates from now on cannot collide with another node's
+        }
+        this.directory = new ClusterDirectory(node, local);
+        try {
+            this.watch = registry.kv().watchAll(directory);
+        } catch (io.nats.client.JetStreamApiException e) {
+            throw new IOException("cannot watch the registry: " + e.getErrorDescription(), e);
+        }
+        this.remote = new RemoteCalls(connection, codec, b.prefix);
+        this.endpoint = new NodeEndpoint(connection, Wire.nodeSubject(b.prefix, node), local, codec, new Owner());
+        connection.flush(Duration.ofSeconds(5)); // the subscription is on the server before register() can return
+        catchUp();
+    }
+
+    /**
+     * Starts configuring a node on {@code connection} (the caller keeps owning it: this broker
+     * never closes it). Credentials, TLS and reconnection are the connection's
+     * {@link io.nats.client.Options}; never put credentials in a server URL that may be logged.
+     *
+     * @param connection a connection to the NATS cluster (JetStream enabled)
+     * @param codec      how messages and replies cross between nodes
+     * @return a builder
+     */
+    public static Builder builder(Connection connection, MessageCodec codec) {
+        return new Builder(Objects.requireNonNull(connection, "connection"), false,
+                Objects.requireNonNull(codec, "codec"));
+    }
+
+    /**
+     * Returns this node's number in the cluster (claimed in the registry when it started).
+     *
+     * @return 1 to {@link ActorId#MAX_NODE}
+     */
+    public int node() {
+        return node;
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    @Override
+    public void register(ActorId actorId, Mailbox<?> mailbox) {
+        Objects.requireNonNull(actorId, "actorId");
+        Objects.requireNonNull(mailbox, "mailbox");
+        checkOpen(actorId, "register " + actorId);
+        long revision = io(() -> registry.createActor(actorId, node), actorId, "register " + actorId);
+        try {
+            local.register(actorId, mailbox);
+        } catch (RuntimeException e) {
+            io(() -> registry.deleteActor(actorId, revision), actorId, "undo the registration of " + actorId);
+            throw e;
+        }
+        directory.registeredHere(actorId, revision);
+    }
+
+    @Override
+    public void unregister(ActorId actorId) {
+        Objects.requireNonNull(actorId, "actorId");
+        checkOpen(actorId, "unregister " + actorId);
+        ClusterDirectory.Entry e = find(actorId);
+        if (e == null) {
+            throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId + " is not registered in the cluster");
+        }
+        if (e.node() == node) {
+            new Owner().unregister(actorId);
+        } else {
+            join(remote.request(e.node(), Wire.op(Wire.Op.UNREGISTER, actorId), new byte[0], defaultTimeout,
+                    actorId, "unregister"));
+        }
+    }
+
+    // ------------------------------------------------------------------ delivery
+
+    @Override
+    public <R> CompletableFuture<R> send(ActorId actorId, Message<R> message, SendOptions options) {
+        Objects.requireNonNull(actorId, "actorId");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(options, "options");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedError(actorId, "send to " + actorId));
+        }
+        ClusterDirectory.Entry e = directory.entry(actorId);
+        if (e != null) {
+            return sendTo(e, message, options);
+        }
+        // an id this node has not seen: catch up with the registry off the caller's thread
+        return CompletableFuture.supplyAsync(() -> find(actorId), waiting).thenCompose(found -> found == null
+                ? CompletableFuture.failedFuture(notFound(actorId, message))
+                : sendTo(found, message, options));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> CompletableFuture<R> sendTo(ClusterDirectory.Entry e, Message<R> message, SendOptions options) {
+        if (e.node() == node) {
+            return local.send(e.id(), message, options);
+        }
+        Duration timeout = timeoutOf(options);
+        try {
+            Headers h = Wire.request(Wire.Op.SEND, e.id(), remote.typeName(message, e.id()),
+                    priorityOf(options, Priority.NORMAL), timeout.toMillis(), options.headers());
+            return (CompletableFuture<R>) (CompletableFuture<?>) remote.request(e.node(), h,
+                    remote.encode(message, e.id()), timeout, e.id(), message.getClass().getSimpleName());
+        } catch (DeliveryException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    @Override
+    public void trySend(ActorId actorId, Message<Void> message, SendOptions options) {
+        Objects.requireNonNull(actorId, "actorId");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(options, "options");
+        checkOpen(actorId, "trySend to " + actorId);
+        ClusterDirectory.Entry e = find(actorId);
+        if (e == null) {
+            throw notFound(actorId, message);
+        }
+        if (e.node() == node) {
+            local.trySend(actorId, message, options);
+            return;
+        }
+        long remaining = options.timeout() == null ? 0 : Math.max(1, options.timeout().toMillis());
+        Headers h = Wire.request(Wire.Op.TELL, actorId, remote.typeName(message, actorId),
+                priorityOf(options, Priority.NORMAL), remaining, options.headers());
+        remote.publish(e.node(), h, remote.encode(message, actorId), actorId);
+    }
+
+    @Override
+    public <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message, SendOptions options) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(options, "options");
+        return broadcastTo(message, id -> true, options);
+    }
+
+    @Override
+    public <R> CompletableFuture<List<Reply<R>>> broadcastFilter(Message<R> message, Predicate<ActorId> filter,
+                                                                 SendOptions options) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        return broadcastTo(message, filter, options);
+    }
+
+    private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter,
+                                                             SendOptions options) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedError(null, "broadcast " + message.getClass().getSimpleName()));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            catchUp();
+            List<ClusterDirectory.Entry> targets = new ArrayList<>();
+            for (ClusterDirectory.Entry e : directory.entries()) {
+                if (filter.test(e.id())) {
+                    targets.add(e);
+                }
+            }
+            return targets;
+        }, waiting).thenCompose(targets -> fanOut(message, targets, options, null));
+    }
+
+    /**
+     * Sends to every target, one request per node, and lists the replies in target order. A node
+     * that does not answer as a whole fails each of its targets with the same error.
+     */
+    private <R> CompletableFuture<List<Reply<R>>> fanOut(Message<R> message, List<ClusterDirectory.Entry> targets,
+                                                        SendOptions options, String topic) {
+        Map<Integer, List<ActorId>> byNode = new LinkedHashMap<>();
+        for (ClusterDirectory.Entry e : targets) {
+            byNode.computeIfAbsent(e.node(), n -> new ArrayList<>()).add(e.id());
+        }
+        Duration timeout = timeoutOf(options);
+        List<CompletableFuture<List<Reply<R>>>> parts = new ArrayList<>();
+        for (Map.Entry<Integer, List<ActorId>> group : byNode.entrySet()) {
+            List<ActorId> ids = group.getValue();
+            CompletableFuture<List<Reply<R>>> part;
+            if (group.getKey() == node) {
+                Set<ActorId> mine = new HashSet<>(ids);
+                part = topic == null ? local.broadcastFilter(message, mine::contains, options)
+                        : local.publish(topic, message, options);
+            } else {
+                part = remotePart(group.getKey(), ids, message, options, timeout, topic);
+            }
+            parts.add(part.handle((list, error) -> error == null ? list : failedAll(ids, error)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<ActorId, Reply<R>> byId = new HashMap<>();
+            for (CompletableFuture<List<Reply<R>>> p : parts) {
+                for (Reply<R> r : p.join()) {
+                    byId.put(r.actorId(), r);
+                }
+            }
+            List<Reply<R>> ordered = new ArrayList<>(byId.size());
+            for (ClusterDirectory.Entry e : targets) {
+                Reply<R> r = byId.remove(e.id());
+                if (r != null) {
+                    ordered.add(r);
+                }
+            }
+            ordered.addAll(byId.values()); // subscribers this node did not know of yet: after the known ones
+            return List.copyOf(ordered);
+        });
+    }
+
+    private <R> CompletableFuture<List<Reply<R>>> remotePart(int toNode, List<ActorId> ids, Message<R> message,
+                                                            SendOptions options, Duration timeout, String topic) {
+        try {
+            Headers h = Wire.request(topic == null ? Wire.Op.BROADCAST : Wire.Op.PUBLISH, null,
+                    remote.typeName(message, null), priorityOf(options, Priority.NORMAL), timeout.toMillis(),
+                    options.headers());
+            if (topic == null) {
+                h.put(Wire.TARGETS, Wire.targets(ids));
+            } else {
+                h.put(Wire.TOPIC, topic);
+            }
+            return remote.requestAll(toNode, h, remote.encode(message, null), timeout,
+                    message.getClass().getSimpleName());
+        } catch (DeliveryException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    private static <R> List<Reply<R>> failedAll(List<ActorId> ids, Throwable error) {
+        Throwable t = DeliveryException.unwrap(error);
+        DeliveryException d = t instanceof DeliveryException de ? de
+                : new SendException(SendError.ACTOR_STOPPED, null, "broadcast", t.toString(), t);
+        List<Reply<R>> out = new ArrayList<>(ids.size());
+        for (ActorId id : ids) {
+            out.add(new Reply.Failed<>(id, d));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ topics
+
+    @Override
+    public void subscribe(ActorId actorId, String pattern) {
+        Objects.requireNonNull(actorId, "actorId");
+        Topics.checkPattern(pattern);
+        checkOpen(actorId, "subscribe " + actorId + " to '" + pattern + "'");
+        ClusterDirectory.Entry e = find(actorId);
+        if (e == null) {
+            throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId
+                    + " is not registered; register it before subscribing it to '" + pattern + "'");
+        }
+        if (e.node() == node) {
+            new Owner().subscribe(actorId, pattern);
+        } else {
+            Headers h = Wire.op(Wire.Op.SUBSCRIBE, actorId);
+            h.put(Wire.PATTERN, pattern);
+            join(remote.request(e.node(), h, new byte[0], defaultTimeout, actorId, "subscribe"));
+        }
+    }
+
+    @Override
+    public boolean unsubscribe(ActorId actorId, String pattern) {
+        Objects.requireNonNull(actorId, "actorId");
+        Topics.checkPattern(pattern);
+        ClusterDirectory.Entry e = find(actorId);
+        if (e == null) {
+            return false;
+        }
+        if (e.node() == node) {
+            return new Owner().unsubscribe(actorId, pattern);
+        }
+        Headers h = Wire.op(Wire.Op.UNSUBSCRIBE, actorId);
+        h.put(Wire.PATTERN, pattern);
+        return Boolean.TRUE.equals(join(remote.request(e.node(), h, new byte[0], defaultTimeout, actorId,
+                "unsubscribe")));
+    }
+
+    @Override
+    public List<String> subscriptions(ActorId actorId) {
+        Objects.requireNonNull(actorId, "actorId");
+        ClusterDirectory.Entry e = find(actorId);
+        if (e == null) {
+            return List.of();
+        }
+        if (e.node() == node) {
+            return local.subscriptions(actorId);
+        }
+        Object lines = join(remote.request(e.node(), Wire.op(Wire.Op.SUBSCRIPTIONS, actorId), new byte[0],
+                defaultTimeout, actorId, "subscriptions"));
+        String s = (String) lines;
+        return s == null || s.isEmpty() ? List.of() : List.of(s.split("\n"));
+    }
+
+    @Override
+    public <R> CompletableFuture<R> sendWithRouting(RoutingKey key, Message<R> message, SendOptions options) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(options, "options");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedError(null, "route " + message.getClass().getSimpleName()
+                    + " to '" + key.topic() + "'"));
+        }
+        SendOptions withPriority = options.priority() == null ? options.withPriority(key.priority()) : options;
+        return CompletableFuture.supplyAsync(() -> {
+            catchUp();
+            return directory.subscribersOf(key.topic());
+        }, waiting).thenCompose(subscribers -> {
+            if (subscribers.isEmpty()) {
+                return local.sendWithRouting(key, message, options); // fails and dead-letters NO_SUBSCRIBER here
+            }
+            ClusterDirectory.Entry chosen = subscribers.get(ThreadLocalRandom.current().nextInt(subscribers.size()));
+            return sendTo(chosen, message, withPriority);
+        });
+    }
+
+    @Override
+    public <R> CompletableFuture<List<Reply<R>>> publish(String topic, Message<R> message, SendOptions options) {
+        Topics.checkConcrete(topic);
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(options, "options");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedError(null, "publish to '" + topic + "'"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            catchUp();
+            return directory.subscribersOf(topic);
+        }, waiting).thenCompose(subscribers -> subscribers.isEmpty()
+                ? local.publish(topic, message, options) // an empty list, dead-lettered NO_SUBSCRIBER here
+                : fanOut(message, subscribers, options, topic));
+    }
+
+    // ------------------------------------------------------------------ node-local
+
+    @Override
+    public DeadLetterQueue deadLetters() {
+        return local.deadLetters();
+    }
+
+    @Override
+    public Registration addListener(BrokerListener listener) {
+        return local.addListener(listener);
+    }
+
+    @Override
+    public BrokerMetrics metrics() {
+        return local.metrics();
+    }
+
+    @Override
+    public ActorDirectory directory() {
+        return directory;
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Override
+    public boolean isRegistered(ActorId actorId) {
+        Objects.requireNonNull(actorId, "actorId");
+        return find(actorId) != null;
+    }
+
+    @Override
+    public int registeredCount() {
+        catchUp();
+        return directory.size();
+    }
+
+    @Override
+    public List<ActorId> actorIds() {
+        catchUp();
+        return directory.actorIds();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Closes this node: its actors stop (every future they held completes) and leave the
+     * registry, every request this node still waits on fails with {@code ACTOR_STOPPED}, its
+     * subscription and node number are released. Other nodes go on. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            endpoint.close();
+            List<ActorId> mine = local.actorIds();
+            for (ActorId id : mine) {
+                List<String> patterns = local.subscriptions(id);
+                ClusterDirectory.Entry e = directory.entry(id);
+                try {
+                    registry.deleteSubscriptions(id, patterns);
+                    if (e != null) {
+                        registry.deleteActor(id, e.revision());
+                    }
+                } catch (IOException | RuntimeException failed) {
+                    LOG.log(System.Logger.Level.WARNING, "could not remove " + id + " from the registry", failed);
+                }
+            }
+            local.close();
+            remote.failAll("the caller's node closed before the answer came");
+            try {
+                registry.releaseNode(node);
+            } catch (IOException failed) {
+                LOG.log(System.Logger.Level.WARNING, "could not release node " + node, failed);
+            }
+        } finally {
+            try {
+                watch.unsubscribe();
+            } catch (RuntimeException ignored) {
+                // the connection may already be gone
+            }
+            waiting.shutdown();
+            if (ownsConnection) {
+                try {
+                    connection.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The registry-writing operations on this node's own actors (also run for other nodes). */
+    private final class Owner implements NodeEndpoint.Admin {
+        @Override
+        public void unregister(ActorId id) {
+            List<String> patterns = local.subscriptions(id);
+            ClusterDirectory.Entry e = directory.entry(id);
+            local.unregister(id); // NOT_FOUND if it is not (or no longer) here
+            if (e != null) {
+                io(() -> registry.deleteActor(id, e.revision()), id, "unregister " + id);
+                directory.removedHere(id, e.revision());
+            }
+            io(() -> {
+                registry.deleteSubscriptions(id, patterns);
+                return null;
+            }, id, "remove the subscriptions of " + id);
+        }
+
+        @Override
+        public void subscribe(ActorId id, String pattern) {
+            local.subscribe(id, pattern);
+            io(() -> {
+                registry.putSubscription(id, pattern, node);
+                return null;
+            }, id, "subscribe " + id);
+        }
+
+        @Override
+        public boolean unsubscribe(ActorId id, String pattern) {
+            boolean was = local.unsubscribe(id, pattern);
+            if (was) {
+                io(() -> {
+                    registry.deleteSubscription(id, pattern);
+                    return null;
+                }, id, "unsubscribe " + id);
+            }
+            return was;
+        }
+    }
+
+    /** The entry of {@code id}, catching up with the registry once if this node has not seen it. */
+    private ClusterDirectory.Entry find(ActorId id) {
+        ClusterDirectory.Entry e = directory.entry(id);
+        if (e == null) {
+            catchUp();
+            e = directory.entry(id);
+        }
+        return e;
+    }
+
+    private void catchUp() {
+        long last = io(registry::lastRevision, null, "read the registry");
+        try {
+            if (!directory.catchUp(last, registryPatience)) {
+                throw new BrokerException(BrokerError.ROUTING_FAILED, null, "this node's view of the registry did not"
+                        + " reach revision " + last + " within " + registryPatience.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException(BrokerError.ROUTING_FAILED, null, "interrupted while reading the registry");
+        }
+    }
+
+    private Duration timeoutOf(SendOptions options) {
+        if (options.hasNoTimeout()) {
+            return defaultTimeout; // across the wire every request has a deadline
+        }
+        Duration t = options.timeout();
+        if (t == null) {
+            return defaultTimeout;
+        }
+        if (t.isNegative() || t.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + t);
+        }
+        return t;
+    }
+
+    private static Priority priorityOf(SendOptions options, Priority otherwise) {
+        return options.priority() == null ? otherwise : options.priority();
+    }
+
+    private SendException notFound(ActorId id, Message<?> message) {
+        return new SendException(SendError.ACTOR_NOT_FOUND, id, message.getClass().getSimpleName(),
+                "no actor is registered under this id in the cluster", null);
+    }
+
+    private void checkOpen(ActorId id, String what) {
+        if (closed.get()) {
+            throw closedError(id, what);
+        }
+    }
+
+    private static BrokerException closedError(ActorId id, String what) {
+        return new BrokerException(BrokerError.BROKER_CLOSED, id,
+                "cannot " + what + ": this DistributedMessageBroker node is closed");
+    }
+
+    private static Object join(CompletableFuture<Object> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** A registry call whose I/O failure becomes a typed broker error naming what was tried. */
+    private interface RegistryCall<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> T io(RegistryCall<T> call, ActorId id, String what) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw new BrokerException(BrokerError.ROUTING_FAILED, id, "cannot " + what + ": the registry failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Configures a {@link DistributedMessageBroker}. */
+    public static final class Builder {
+        private final Connection connection;
+        private final boolean ownsConnection;
+        private final MessageCodec codec;
+        private String prefix = "airssys";
+        private int replicas = 1;
+        private Duration defaultTimeout = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
+        private Duration registryPatience = Duration.ofSeconds(5);
+
+        private Builder(Connection connection, boolean ownsConnection, MessageCodec codec) {
+            this.connection = connection;
+            this.ownsConnection = ownsConnection;
+            this.codec = codec;
+        }
+
+        /**
+         * Sets the prefix of this cluster's subjects and registry bucket (default {@code airssys}):
+         * brokers with different prefixes on one NATS cluster do not see each other.
+         *
+         * @param prefix letters, digits, {@code -} and {@code _}
+         * @return this builder
+         */
+        public Builder prefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!prefix.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw new IllegalArgumentException("prefix must be 1..64 letters, digits, - or _, was '" + prefix + "'");
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /**
+         * Sets the registry bucket's replicas when this node creates it (default 1; 3 on a 3-server
+         * cluster so the registry survives a server).
+         *
+         * @param replicas 1 to 5
+         * @return this builder
+         */
+        public Builder replicas(int replicas) {
+            if (replicas < 1 || replicas > 5) {
+                throw new IllegalArgumentException("replicas must be between 1 and 5, was " + replicas);
+            }
+            this.replicas = replicas;
+            return this;
+        }
+
+        /**
+         * Sets the timeout of requests without their own (default {@value #DEFAULT_TIMEOUT_SECONDS} s).
+         * There is no "no timeout" across the wire: a request to another node always has a deadline.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder defaultTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how long a catch-up with the registry may wait for this node's watch (default 5 s).
+         *
+         * @param patience positive
+         * @return this builder
+         */
+        public Builder registryPatience(Duration patience) {
+            Objects.requireNonNull(patience, "patience");
+            if (patience.isNegative() || patience.isZero()) {
+                throw new IllegalArgumentException("registryPatience must be positive, was " + patience);
+            }
+            this.registryPatience = patience;
+            return this;
+        }
+
+        /**
+         * Starts the node: opens (or creates) the registry, claims a node number, watches the
+         * registry and subscribes to this node's subject.
+         *
+         * @return the running node
+         * @throws IOException if the cluster cannot be reached or has no JetStream
+         * @throws InterruptedException if interrupted while starting
+         */
+        public DistributedMessageBroker start() throws IOException, InterruptedException {
+            try {
+                return new DistributedMessageBroker(this);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("the NATS server did not confirm this node's subscription within 5 s", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.airssys.rt.nats;
+
+import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.broker.BrokerError;
+import io.airssys.rt.broker.BrokerException;
+import io.airssys.rt.broker.BrokerNode;
+import io.airssys.rt.broker.DeliveryException;
+import io.airssys.rt.broker.Reply;
+import io.airssys.rt.spi.CodecException;
+import io.airssys.rt.spi.DeliveryFailure;
+import io.airssys.rt.spi.MessageCodec;
+import io.airssys.rt.spi.MessageTypes;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.impl.Headers;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The receiving side of a node: its one NATS subscription, on {@code <prefix>.node.<n>}, through
+ * which every message for any of its actors arrives (100,000 actors are one subscription, not
+ * 100,000). Each request is decoded and handed to the node's local broker with the options it
+ * carried; the result, or the typed failure as a {@link DeliveryFailure}, goes back to the
+ * caller's reply subject.
+ *
+ * <p>Deliveries never block the NATS dispatcher thread: the local broker's sends return futures
+ * and its {@code trySend} never waits. Operations that write the registry (unregister,
+ * subscribe) run on virtual threads, since they wait for JetStream.
+ */
+final class NodeEndpoint implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("io.airssys.rt.nats");
+
+    private final Connection connection;
+    private final BrokerNode local;
+    private final MessageCodec codec;
+    private final Admin admin;
+    private final ExecutorService adminThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Dispatcher dispatcher;
+
+    /** The registry-writing operations of the broker, run when another node asks for them. */
+    interface Admin {
+        void unregister(ActorId id);
+
+        void subscribe(ActorId id, String pattern);
+
+        boolean unsubscribe(ActorId id, String pattern);
+    }
+
+    NodeEndpoint(Connection connection, String subject, BrokerNode local, MessageCodec codec, Admin admin) {
+        this.connection = connection;
+        this.local = local;
+        this.codec = codec;
+        this.admin = admin;
+        this.dispatcher = connection.createDispatcher(this::onMessage);
+        dispatcher.subscribe(subject);
+    }
+
+    private void onMessage(io.nats.client.Message m) {
+        String replyTo = m.getReplyTo();
+        try {
+            Headers h = m.getHeaders();
+            switch (Wire.opOf(h)) {
+                case SEND -> reply(replyTo, local.send(Wire.target(h), decode(h, m.getData()), Wire.options(h)));
+                case TELL -> tell(h, m.getData());
+                case BROADCAST -> {
+                    Set<ActorId> targets = new HashSet<>(Wire.targets(h.getFirst(Wire.TARGETS)));
+                    replyAll(replyTo, local.broadcastFilter(decode(h, m.getData()), targets::contains, Wire.options(h)));
+                }
+                case PUBLISH -> replyAll(replyTo, local.publish(h.getFirst(Wire.TOPIC), decode(h, m.getData()),
+                        Wire.options(h)));
+                case UNREGISTER -> adminThreads.execute(() -> answer(replyTo, () -> {
+                    admin.unregister(Wire.target(h));
+                    return null;
+                }));
+                case SUBSCRIBE -> adminThreads.execute(() -> answer(replyTo, () -> {
+                    admin.subscribe(Wire.target(h), h.getFirst(Wire.PATTERN));
+                    return null;
+                }));
+                case UNSUBSCRIBE -> adminThreads.execute(() -> answer(replyTo,
+                        () -> admin.unsubscribe(Wire.target(h), h.getFirst(Wire.PATTERN))));
+                case SUBSCRIPTIONS -> answer(replyTo, () -> String.join("\n", local.subscriptions(Wire.target(h))));
+                case METRICS -> answer(replyTo, () -> local.metrics().toString());
+            }
+        } catch (CodecException e) {
+            fail(replyTo, new BrokerException(BrokerError.CODEC_FAILED, null, "the receiving node could not decode "
+                    + e.typeName() + ": " + e.getMessage(), e));
+        } catch (DeliveryException e) {
+            fail(replyTo, e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a malformed request reached this node; refused", e);
+            fail(replyTo, new BrokerException(BrokerError.ROUTING_FAILED, null,
+                    "the receiving node refused a malformed request: " + e.getMessage()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Message<Object> decode(Headers h, byte[] body) {
+        String type = h.getFirst(Wire.TYPE);
+        Object value = codec.decode(type, body);
+        if (!(value instanceof Message<?> message)) {
+            throw new CodecException(CodecException.Reason.DECODE_FAILED, type,
+                    "decodes to " + (value == null ? "null" : value.getClass().getName()) + ", which is not a Message",
+                    null);
+        }
+        return (Message<Object>) message;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void tell(Headers h, byte[] body) {
+        try {
+            local.trySend(Wire.target(h), (Message<Void>) (Message<?>) decode(h, body), Wire.options(h));
+        } catch (DeliveryException refused) {
+            // counted and dead-lettered on this node by the local broker: where the message died
+            LOG.log(System.Logger.Level.DEBUG, "a remote trySend was refused here: {0}", refused.getMessage());
+        } catch (CodecException e) {
+            LOG.log(System.Logger.Level.WARNING, "a remote trySend did not decode; dropped: {0}", e.getMessage());
+        }
+    }
+
+    private void reply(String replyTo, CompletionStage<?> result) {
+        result.whenComplete((value, error) -> {
+            if (error != null) {
+                fail(replyTo, error);
+            } else {
+                answer(replyTo, () -> value);
+            }
+        });
+    }
+
+    private <R> void replyAll(String replyTo, CompletableFuture<List<Reply<R>>> replies) {
+        replies.whenComplete((list, error) -> {
+            if (error != null) {
+                fail(replyTo, error);
+                return;
+            }
+            try {
+                List<Wire.Frame> frames = new ArrayList<>(list.size());
+                for (Reply<R> r : list) {
+                    frames.add(switch (r) {
+                        case Reply.Ok<R> ok -> frame(ok.actorId(), ok.value());
+                        case Reply.Failed<R> f -> new Wire.Frame(f.actorId(), false, MessageTypes.FAILURE,
+                                codec.encode(DeliveryFailure.of(asDelivery(f.error()))));
+                    });
+                }
+                Headers h = new Headers().put(Wire.STATUS, Wire.OK);
+                connection.publish(replyTo, h, Wire.frames(frames));
+            } catch (RuntimeException e) {
+                fail(replyTo, e);
+            }
+        });
+    }
+
+    private Wire.Frame frame(ActorId id, Object value) {
+        try {
+            return new Wire.Frame(id, true, codec.types().nameOf(value), codec.encode(value));
+        } catch (CodecException e) {
+            return new Wire.Frame(id, false, MessageTypes.FAILURE, codec.encode(DeliveryFailure.of(
+                    new BrokerException(BrokerError.CODEC_FAILED, id, "the reply of " + id
+                            + " could not be encoded: " + e.getMessage(), e))));
+        }
+    }
+
+    /** Replies with a value computed now (or its failure). */
+    private void answer(String replyTo, java.util.concurrent.Callable<Object> value) {
+        if (replyTo == null) {
+            return;
+        }
+        try {
+            Object v = value.call();
+            Headers h = new Headers().put(Wire.STATUS, Wire.OK).put(Wire.TYPE, codec.types().nameOf(v));
+            connection.publish(replyTo, h, codec.encode(v));
+        } catch (Exception e) {
+            fail(replyTo, e);
+        }
+    }
+
+    private void fail(String replyTo, Throwable error) {
+        if (replyTo == null) {
+            return;
+        }
+        DeliveryException d = asDelivery(error);
+        Headers h = new Headers().put(Wire.STATUS, Wire.FAILED).put(Wire.TYPE, MessageTypes.FAILURE);
+        connection.publish(replyTo, h, codec.encode(DeliveryFailure.of(d)));
+    }
+
+    private static DeliveryException asDelivery(Throwable error) {
+        Throwable t = DeliveryException.unwrap(error);
+        if (t instanceof DeliveryException d) {
+            return d;
+        }
+        if (t instanceof CodecException c) {
+            return new BrokerException(BrokerError.CODEC_FAILED, null, c.getMessage(), c);
+        }
+        return new BrokerException(BrokerError.ROUTING_FAILED, null,
+                "the receiving node failed: " + t.getClass().getName() + ": " + t.getMessage());
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.closeDispatcher(dispatcher);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the node's dispatcher: {0}", e.getMessage());
+        }
+        adminThreads.shutdown();
+    }
+}
