@@ -175,4 +175,18 @@ final class ClusterRegistry {
             throw new IOException("cannot read the registry's last revision: " + e.getMessage(), e);
         }
     }
+
+    /** A registry call whose I/O failure becomes a typed broker error naming what was tried. */
+    interface RegistryCall<T> {
+        T call() throws IOException;
+    }
+
+    static <T> T io(RegistryCall<T> call, ActorId id, String what) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw new BrokerException(BrokerError.ROUTING_FAILED, id, "cannot " + what + ": the registry failed: "
+                    + e.getMessage(), e);
+        }
+    }
 }

@@ -28,13 +28,8 @@ import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,6 +94,8 @@ public final class DistributedMessageBroker implements BrokerNode {
     private final NatsKeyValueWatchSubscription watch;
     private final RemoteCalls remote;
     private final NodeEndpoint endpoint;
+    private final OwnActors owned;
+    private final ClusterFanout fanout;
     private final ExecutorService waiting = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -122,7 +119,9 @@ public final class DistributedMessageBroker implements BrokerNode {
             throw new IOException("cannot watch the registry: " + e.getErrorDescription(), e);
         }
         this.remote = new RemoteCalls(connection, codec, b.prefix);
-        this.endpoint = new NodeEndpoint(connection, Wire.nodeSubject(b.prefix, node), local, codec, new Owner());
+        this.owned = new OwnActors(local, registry, directory, node);
+        this.fanout = new ClusterFanout(local, remote, node, defaultTimeout);
+        this.endpoint = new NodeEndpoint(connection, Wire.nodeSubject(b.prefix, node), local, codec, owned);
         connection.flush(Duration.ofSeconds(5)); // the subscription is on the server before register() can return
         catchUp();
     }
@@ -157,11 +156,11 @@ public final class DistributedMessageBroker implements BrokerNode {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(mailbox, "mailbox");
         checkOpen(actorId, "register " + actorId);
-        long revision = io(() -> registry.createActor(actorId, node), actorId, "register " + actorId);
+        long revision = ClusterRegistry.io(() -> registry.createActor(actorId, node), actorId, "register " + actorId);
         try {
             local.register(actorId, mailbox);
         } catch (RuntimeException e) {
-            io(() -> registry.deleteActor(actorId, revision), actorId, "undo the registration of " + actorId);
+            ClusterRegistry.io(() -> registry.deleteActor(actorId, revision), actorId, "undo the registration of " + actorId);
             throw e;
         }
         directory.registeredHere(actorId, revision);
@@ -176,7 +175,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId + " is not registered in the cluster");
         }
         if (e.node() == node) {
-            new Owner().unregister(actorId);
+            owned.unregister(actorId);
         } else {
             join(remote.request(e.node(), Wire.op(Wire.Op.UNREGISTER, actorId), new byte[0], defaultTimeout,
                     actorId, "unregister"));
@@ -208,7 +207,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         if (e.node() == node) {
             return local.send(e.id(), message, options);
         }
-        Duration timeout = timeoutOf(options);
+        Duration timeout = timeoutOf(options, defaultTimeout);
         try {
             Headers h = Wire.request(Wire.Op.SEND, e.id(), remote.typeName(message, e.id()),
                     priorityOf(options, Priority.NORMAL), timeout.toMillis(), options.headers());
@@ -269,79 +268,7 @@ public final class DistributedMessageBroker implements BrokerNode {
                 }
             }
             return targets;
-        }, waiting).thenCompose(targets -> fanOut(message, targets, options, null));
-    }
-
-    /**
-     * Sends to every target, one request per node, and lists the replies in target order. A node
-     * that does not answer as a whole fails each of its targets with the same error.
-     */
-    private <R> CompletableFuture<List<Reply<R>>> fanOut(Message<R> message, List<ClusterDirectory.Entry> targets,
-                                                        SendOptions options, String topic) {
-        Map<Integer, List<ActorId>> byNode = new LinkedHashMap<>();
-        for (ClusterDirectory.Entry e : targets) {
-            byNode.computeIfAbsent(e.node(), n -> new ArrayList<>()).add(e.id());
-        }
-        Duration timeout = timeoutOf(options);
-        List<CompletableFuture<List<Reply<R>>>> parts = new ArrayList<>();
-        for (Map.Entry<Integer, List<ActorId>> group : byNode.entrySet()) {
-            List<ActorId> ids = group.getValue();
-            CompletableFuture<List<Reply<R>>> part;
-            if (group.getKey() == node) {
-                Set<ActorId> mine = new HashSet<>(ids);
-                part = topic == null ? local.broadcastFilter(message, mine::contains, options)
-                        : local.publish(topic, message, options);
-            } else {
-                part = remotePart(group.getKey(), ids, message, options, timeout, topic);
-            }
-            parts.add(part.handle((list, error) -> error == null ? list : failedAll(ids, error)));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            Map<ActorId, Reply<R>> byId = new HashMap<>();
-            for (CompletableFuture<List<Reply<R>>> p : parts) {
-                for (Reply<R> r : p.join()) {
-                    byId.put(r.actorId(), r);
-                }
-            }
-            List<Reply<R>> ordered = new ArrayList<>(byId.size());
-            for (ClusterDirectory.Entry e : targets) {
-                Reply<R> r = byId.remove(e.id());
-                if (r != null) {
-                    ordered.add(r);
-                }
-            }
-            ordered.addAll(byId.values()); // subscribers this node did not know of yet: after the known ones
-            return List.copyOf(ordered);
-        });
-    }
-
-    private <R> CompletableFuture<List<Reply<R>>> remotePart(int toNode, List<ActorId> ids, Message<R> message,
-                                                            SendOptions options, Duration timeout, String topic) {
-        try {
-            Headers h = Wire.request(topic == null ? Wire.Op.BROADCAST : Wire.Op.PUBLISH, null,
-                    remote.typeName(message, null), priorityOf(options, Priority.NORMAL), timeout.toMillis(),
-                    options.headers());
-            if (topic == null) {
-                h.put(Wire.TARGETS, Wire.targets(ids));
-            } else {
-                h.put(Wire.TOPIC, topic);
-            }
-            return remote.requestAll(toNode, h, remote.encode(message, null), timeout,
-                    message.getClass().getSimpleName());
-        } catch (DeliveryException refused) {
-            return CompletableFuture.failedFuture(refused);
-        }
-    }
-
-    private static <R> List<Reply<R>> failedAll(List<ActorId> ids, Throwable error) {
-        Throwable t = DeliveryException.unwrap(error);
-        DeliveryException d = t instanceof DeliveryException de ? de
-                : new SendException(SendError.ACTOR_STOPPED, null, "broadcast", t.toString(), t);
-        List<Reply<R>> out = new ArrayList<>(ids.size());
-        for (ActorId id : ids) {
-            out.add(new Reply.Failed<>(id, d));
-        }
-        return out;
+        }, waiting).thenCompose(targets -> fanout.fanOut(message, targets, options, null));
     }
 
     // ------------------------------------------------------------------ topics
@@ -357,7 +284,7 @@ public final class DistributedMessageBroker implements BrokerNode {
                     + " is not registered; register it before subscribing it to '" + pattern + "'");
         }
         if (e.node() == node) {
-            new Owner().subscribe(actorId, pattern);
+            owned.subscribe(actorId, pattern);
         } else {
             Headers h = Wire.op(Wire.Op.SUBSCRIBE, actorId);
             h.put(Wire.PATTERN, pattern);
@@ -374,7 +301,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             return false;
         }
         if (e.node() == node) {
-            return new Owner().unsubscribe(actorId, pattern);
+            return owned.unsubscribe(actorId, pattern);
         }
         Headers h = Wire.op(Wire.Op.UNSUBSCRIBE, actorId);
         h.put(Wire.PATTERN, pattern);
@@ -433,7 +360,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             return directory.subscribersOf(topic);
         }, waiting).thenCompose(subscribers -> subscribers.isEmpty()
                 ? local.publish(topic, message, options) // an empty list, dead-lettered NO_SUBSCRIBER here
-                : fanOut(message, subscribers, options, topic));
+                : fanout.fanOut(message, subscribers, options, topic));
     }
 
     // ------------------------------------------------------------------ node-local
@@ -534,45 +461,6 @@ public final class DistributedMessageBroker implements BrokerNode {
 
     // ------------------------------------------------------------------ helpers
 
-    /** The registry-writing operations on this node's own actors (also run for other nodes). */
-    private final class Owner implements NodeEndpoint.Admin {
-        @Override
-        public void unregister(ActorId id) {
-            List<String> patterns = local.subscriptions(id);
-            ClusterDirectory.Entry e = directory.entry(id);
-            local.unregister(id); // NOT_FOUND if it is not (or no longer) here
-            if (e != null) {
-                io(() -> registry.deleteActor(id, e.revision()), id, "unregister " + id);
-                directory.removedHere(id, e.revision());
-            }
-            io(() -> {
-                registry.deleteSubscriptions(id, patterns);
-                return null;
-            }, id, "remove the subscriptions of " + id);
-        }
-
-        @Override
-        public void subscribe(ActorId id, String pattern) {
-            local.subscribe(id, pattern);
-            io(() -> {
-                registry.putSubscription(id, pattern, node);
-                return null;
-            }, id, "subscribe " + id);
-        }
-
-        @Override
-        public boolean unsubscribe(ActorId id, String pattern) {
-            boolean was = local.unsubscribe(id, pattern);
-            if (was) {
-                io(() -> {
-                    registry.deleteSubscription(id, pattern);
-                    return null;
-                }, id, "unsubscribe " + id);
-            }
-            return was;
-        }
-    }
-
     /** The entry of {@code id}, catching up with the registry once if this node has not seen it. */
     private ClusterDirectory.Entry find(ActorId id) {
         ClusterDirectory.Entry e = directory.entry(id);
@@ -584,7 +472,7 @@ public final class DistributedMessageBroker implements BrokerNode {
     }
 
     private void catchUp() {
-        long last = io(registry::lastRevision, null, "read the registry");
+        long last = ClusterRegistry.io(registry::lastRevision, null, "read the registry");
         try {
             if (!directory.catchUp(last, registryPatience)) {
                 throw new BrokerException(BrokerError.ROUTING_FAILED, null, "this node's view of the registry did not"
@@ -596,7 +484,8 @@ public final class DistributedMessageBroker implements BrokerNode {
         }
     }
 
-    private Duration timeoutOf(SendOptions options) {
+    /** The time a request to another node gets: its own timeout, else the default; never none. */
+    static Duration timeoutOf(SendOptions options, Duration defaultTimeout) {
         if (options.hasNoTimeout()) {
             return defaultTimeout; // across the wire every request has a deadline
         }
@@ -610,7 +499,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         return t;
     }
 
-    private static Priority priorityOf(SendOptions options, Priority otherwise) {
+    static Priority priorityOf(SendOptions options, Priority otherwise) {
         return options.priority() == null ? otherwise : options.priority();
     }
 
@@ -638,20 +527,6 @@ public final class DistributedMessageBroker implements BrokerNode {
                 throw r;
             }
             throw e;
-        }
-    }
-
-    /** A registry call whose I/O failure becomes a typed broker error naming what was tried. */
-    private interface RegistryCall<T> {
-        T call() throws IOException;
-    }
-
-    private static <T> T io(RegistryCall<T> call, ActorId id, String what) {
-        try {
-            return call.call();
-        } catch (IOException e) {
-            throw new BrokerException(BrokerError.ROUTING_FAILED, id, "cannot " + what + ": the registry failed: "
-                    + e.getMessage(), e);
         }
     }
 

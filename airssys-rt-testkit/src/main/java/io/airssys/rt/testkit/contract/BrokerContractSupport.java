@@ -141,6 +141,17 @@ public abstract class BrokerContractSupport {
     }
 
     /**
+     * Every message type the contracts send, for a broker whose codec needs them registered
+     * (their replies are {@code Integer}, {@code String} or {@code null}).
+     *
+     * @return the message classes
+     */
+    public static List<Class<? extends Message<?>>> messageTypes() {
+        return List.of(Increment.class, Echo.class, Tick.class, Hold.class, Explode.class, ExplodeLater.class,
+                Nobody.class, Note.class, Header.class, TaggedTick.class);
+    }
+
+    /**
      * Named one-shot gates that a test opens and an actor's handler waits on. A gate exists from
      * the first time either side names it, so the order of "open" and "wait" does not matter.
      */
