@@ -44,6 +44,10 @@ final class ClusterDirectory implements ActorDirectory, KeyValueWatcher {
     private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, Entry> byRevision = new ConcurrentSkipListMap<>();
     private final Map<Long, Set<String>> subscriptions = new ConcurrentHashMap<>();
+    /** Claimed nodes: node number to the revision of its claim. */
+    private final Map<Integer, Long> claims = new ConcurrentHashMap<>();
+    /** When this node last saw each node's heartbeat ({@code System.nanoTime()}, this node's clock). */
+    private final Map<Integer, Long> lastBeat = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     /** The highest revision applied from the watcher; read by every catch-up. */
@@ -193,8 +197,54 @@ final class ClusterDirectory implements ActorDirectory, KeyValueWatcher {
                     return set.isEmpty() ? null : set;
                 });
             }
+        } else if (key.startsWith("n.")) {
+            int n = Integer.parseInt(key.substring(2));
+            if (put) {
+                claims.put(n, kve.getRevision());
+                lastBeat.putIfAbsent(n, System.nanoTime()); // a new node gets one full period before it is judged
+            } else {
+                claims.remove(n);
+                lastBeat.remove(n);
+            }
+        } else if (key.startsWith("h.") && put) {
+            int n = Integer.parseInt(key.substring(2));
+            if (claims.containsKey(n)) {
+                lastBeat.put(n, System.nanoTime()); // receipt time: the nodes' clocks need not agree
+            }
         }
-        // n.<node>: node claims; nothing to route by
+    }
+
+    /** Claimed nodes and the revision of each claim. */
+    Map<Integer, Long> claims() {
+        return Map.copyOf(claims);
+    }
+
+    /** Nanoseconds since this node last heard from {@code n}, or -1 if it does not know the node. */
+    long silenceNanos(int n, long now) {
+        Long beat = lastBeat.get(n);
+        return beat == null ? -1 : now - beat;
+    }
+
+    /** Whether {@code n} still holds its claim (a node declared dead has lost it). */
+    boolean claimed(int n) {
+        return claims.containsKey(n);
+    }
+
+    /** The actors registered on node {@code n}. */
+    List<Entry> entriesOf(int n) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : byRevision.values()) {
+            if (e.node() == n) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The patterns an actor subscribes to, as the registry holds them. */
+    Set<String> patternsOf(ActorId id) {
+        Set<String> p = subscriptions.get(id.asLong());
+        return p == null ? Set.of() : Set.copyOf(p);
     }
 
     private void put(Entry e) {

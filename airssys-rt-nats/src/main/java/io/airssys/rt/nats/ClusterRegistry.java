@@ -78,6 +78,10 @@ final class ClusterRegistry {
         return "n." + node;
     }
 
+    static String heartbeatKey(int node) {
+        return "h." + node;
+    }
+
     static String subscriptionKey(ActorId id, String pattern) {
         return "s." + id.asLong() + "." + HexFormat.of().formatHex(pattern.getBytes(StandardCharsets.UTF_8));
     }
@@ -153,6 +157,39 @@ final class ClusterRegistry {
     void deleteSubscriptions(ActorId id, List<String> patterns) throws IOException {
         for (String p : patterns) {
             deleteSubscription(id, p);
+        }
+    }
+
+    /** Says this node is alive (every node watches these). */
+    void heartbeat(int node, byte[] token) throws IOException {
+        try {
+            kv.put(heartbeatKey(node), token);
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot write node " + node + "'s heartbeat: " + e.getErrorDescription(), e);
+        }
+    }
+
+    /**
+     * Takes a silent node's claim away, if it is still the given revision: of several survivors
+     * that judge the same node dead, exactly one succeeds and cleans up after it.
+     */
+    boolean revokeNode(int node, long claimRevision) throws IOException {
+        try {
+            kv.delete(nodeKey(node), claimRevision);
+            return true;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+                return false;
+            }
+            throw new IOException("cannot revoke node " + node + ": " + e.getErrorDescription(), e);
+        }
+    }
+
+    void deleteHeartbeat(int node) throws IOException {
+        try {
+            kv.delete(heartbeatKey(node));
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot delete node " + node + "'s heartbeat: " + e.getErrorDescription(), e);
         }
     }
 

@@ -96,6 +96,7 @@ public final class DistributedMessageBroker implements BrokerNode {
     private final NodeEndpoint endpoint;
     private final OwnActors owned;
     private final ClusterFanout fanout;
+    private final NodeLiveness liveness;
     private final ExecutorService waiting = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -124,6 +125,10 @@ public final class DistributedMessageBroker implements BrokerNode {
         this.endpoint = new NodeEndpoint(connection, Wire.nodeSubject(b.prefix, node), local, codec, owned);
         connection.flush(Duration.ofSeconds(5)); // the subscription is on the server before register() can return
         catchUp();
+        this.liveness = new NodeLiveness(registry, directory, node, instance, b.heartbeat, b.deadAfter, why -> {
+            LOG.log(System.Logger.Level.ERROR, "closing this node: {0}", why);
+            Thread.ofVirtual().start(this::close); // not on the liveness thread, which close() stops
+        });
     }
 
     /**
@@ -421,6 +426,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             return;
         }
         try {
+            liveness.close();
             endpoint.close();
             List<ActorId> mine = local.actorIds();
             for (ActorId id : mine) {
@@ -457,6 +463,11 @@ public final class DistributedMessageBroker implements BrokerNode {
                 }
             }
         }
+    }
+
+    /** This node's liveness, for fault tests that make a node hang. */
+    NodeLiveness liveness() {
+        return liveness;
     }
 
     // ------------------------------------------------------------------ helpers
@@ -539,6 +550,8 @@ public final class DistributedMessageBroker implements BrokerNode {
         private int replicas = 1;
         private Duration defaultTimeout = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
         private Duration registryPatience = Duration.ofSeconds(5);
+        private Duration heartbeat = Duration.ofMillis(200);
+        private Duration deadAfter = Duration.ofSeconds(1);
 
         private Builder(Connection connection, boolean ownsConnection, MessageCodec codec) {
             this.connection = connection;
@@ -605,6 +618,28 @@ public final class DistributedMessageBroker implements BrokerNode {
                 throw new IllegalArgumentException("registryPatience must be positive, was " + patience);
             }
             this.registryPatience = patience;
+            return this;
+        }
+
+        /**
+         * Sets how often this node writes its heartbeat and how long a node may be silent before
+         * a survivor declares it dead and removes its actors from the registry (defaults 200 ms and
+         * 1 s). A node that exits or crashes is noticed sooner by callers ("no responders"); these
+         * govern a node that hangs, and the registry cleanup.
+         *
+         * @param interval  the heartbeat period, positive
+         * @param deadAfter the silence that declares a node dead, at least three periods
+         * @return this builder
+         */
+        public Builder liveness(Duration interval, Duration deadAfter) {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(deadAfter, "deadAfter");
+            if (interval.isNegative() || interval.isZero() || deadAfter.compareTo(interval.multipliedBy(3)) < 0) {
+                throw new IllegalArgumentException("the heartbeat must be positive and deadAfter at least three"
+                        + " heartbeats, were " + interval + " and " + deadAfter);
+            }
+            this.heartbeat = interval;
+            this.deadAfter = deadAfter;
             return this;
         }
 
