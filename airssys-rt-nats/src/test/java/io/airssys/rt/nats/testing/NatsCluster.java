@@ -149,6 +149,18 @@ public final class NatsCluster implements AutoCloseable {
         return credentials.applyTo(Options.builder().server(url(i)));
     }
 
+    /**
+     * One connection to each of the given servers (in that order; a server may be named twice), with this
+     * cluster's credentials and a 5 s connection timeout.
+     */
+    public NatsClients connect(int... servers) throws IOException, InterruptedException {
+        Options[] options = new Options[servers.length];
+        for (int k = 0; k < servers.length; k++) {
+            options[k] = clientOptions(servers[k]).connectionTimeout(Duration.ofSeconds(5)).build();
+        }
+        return NatsClients.connect(options);
+    }
+
     /** Stops server {@code i} gracefully (SIGTERM; SIGKILL after 5 s) and waits until it has exited. */
     public void stop(int i) {
         locked(() -> server(i).stop(STOP_GRACE_MILLIS));
