@@ -179,8 +179,10 @@ public final class NatsCluster implements AutoCloseable {
         locked(() -> {
             NatsServerProcess server = server(i);
             server.stop(STOP_GRACE_MILLIS);
+            List<NatsServerProcess> expected = new ArrayList<>(servers.stream().filter(NatsServerProcess::isAlive).toList());
+            expected.add(server);
             server.start();
-            awaitReady(System.nanoTime() + startTimeout.toNanos(), "restart of " + server.name());
+            awaitReady(expected, System.nanoTime() + startTimeout.toNanos(), "restart of " + server.name());
         });
     }
 
@@ -205,7 +207,7 @@ public final class NatsCluster implements AutoCloseable {
             createServers(attempt);
             servers.forEach(NatsServerProcess::start);
             try {
-                awaitReady(System.nanoTime() + startTimeout.toNanos(), "start (attempt " + attempt + ")");
+                awaitReady(servers, System.nanoTime() + startTimeout.toNanos(), "start (attempt " + attempt + ")");
                 startupDuration = Duration.ofNanos(System.nanoTime() - began);
                 return this;
             } catch (PortClash clash) {
@@ -244,21 +246,18 @@ public final class NatsCluster implements AutoCloseable {
     }
 
     /**
-     * Polls every running server until all are ready (see the class comment) or the deadline passes. A
-     * server that exits meanwhile fails at once: as a {@link PortClash} if its log says a port was taken.
+     * Polls the servers that should be running until all are ready (see the class comment) or the deadline
+     * passes. One that has exited (even before the first poll) fails at once: as a {@link PortClash} if its
+     * log says a port was taken.
      */
-    private void awaitReady(long deadlineNanos, String what) {
-        List<NatsServerProcess> running = servers.stream().filter(NatsServerProcess::isAlive).toList();
+    private void awaitReady(List<NatsServerProcess> running, long deadlineNanos, String what) {
         boolean clustered = size > 1;
         int expectedRoutes = running.size() - 1;
         boolean quorum = running.size() * 2 > size;
         while (true) {
             NatsServerProcess notReady = null;
             NatsMonitor.Status seen = null;
-            for (NatsServerProcess server : servers) {
-                if (!running.contains(server)) {
-                    continue;
-                }
+            for (NatsServerProcess server : running) {
                 if (!server.isAlive()) {
                     String message = "nats-server " + server + " exited with code " + server.exitCode()
                             + " during " + what + " of cluster " + name + "; last lines of its log:"
