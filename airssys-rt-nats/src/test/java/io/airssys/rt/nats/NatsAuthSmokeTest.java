@@ -13,7 +13,10 @@ import static io.airssys.rt.nats.NatsSmokeChecks.assertRequestReplyAcross;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A test server that requires a user and password: its clientOptions carry them, a bare client is refused. */
+/**
+ * Test servers that require a user and password (or a token): their clientOptions carry them, a bare client is
+ * refused, and the logs show the credentials masked.
+ */
 @WithNatsCluster(user = "smoke", password = "pa55-w0rd-smoke")
 class NatsAuthSmokeTest {
 
@@ -22,10 +25,24 @@ class NatsAuthSmokeTest {
         try (NatsClients clients = cluster.connect(0, 0)) {
             assertRequestReplyAcross(clients.get(0), clients.get(1));
         }
-        Options bare = Options.builder().server(cluster.url(0)).connectionTimeout(Duration.ofSeconds(2))
+        Options bare = Options.builder().server(cluster.url(0)).connectionTimeout(Duration.ofMillis(500))
                 .maxReconnects(0).build();
         assertThatThrownBy(() -> NatsClients.connect(bare).close())
                 .hasStackTraceContaining("Authorization Violation");
+    }
+
+    @Test
+    void aTokenClusterAcceptsItsClientOptionsAndRefusesABareClient() throws Exception {
+        try (NatsCluster tokenCluster = NatsCluster.builder().name("token").token("t0ken-smoke").start()) {
+            try (NatsClients clients = tokenCluster.connect(0, 0)) {
+                assertRequestReplyAcross(clients.get(0), clients.get(1));
+            }
+            Options bare = Options.builder().server(tokenCluster.url(0)).connectionTimeout(Duration.ofMillis(500))
+                    .maxReconnects(0).build();
+            assertThatThrownBy(() -> NatsClients.connect(bare).close())
+                    .hasStackTraceContaining("Authorization Violation");
+            assertThat(Files.readString(tokenCluster.logFile(0))).contains("--auth ******").doesNotContain("t0ken-smoke");
+        }
     }
 
     @Test
