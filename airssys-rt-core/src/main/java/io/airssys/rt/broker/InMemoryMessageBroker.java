@@ -90,6 +90,8 @@ public final class InMemoryMessageBroker implements BrokerNode {
     private final Fanout fanout;
     /** The node the actors see as their broker; {@code null}: this broker itself. */
     private final java.util.function.Supplier<? extends BrokerNode> outer;
+    /** Told when an actor leaves on its own (it stopped); {@code null}: nobody. */
+    private final java.util.function.Consumer<ActorId> onStopped;
 
     /** Creates a broker with the defaults (spec: {@code InMemoryMessageBroker::new()}). */
     public InMemoryMessageBroker() {
@@ -103,6 +105,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         this.timeouts = new BrokerTimeouts(b.scheduler);
         this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue());
         this.outer = b.outer;
+        this.onStopped = b.onStopped;
         Refusals refusals = new Refusals(closed);
         this.requests = new RequestPath(table, outcomes, timeouts, listeners, refusals, joinSpinMicros);
         this.fanout = new Fanout(outcomes, timeouts, refusals, joinSpinMicros);
@@ -423,10 +426,19 @@ public final class InMemoryMessageBroker implements BrokerNode {
 
         @Override
         public void deregister(MpscMailbox<?> mailbox) {
-            if (table.remove(mailbox)) {
+            boolean removed = table.remove(mailbox);
+            if (removed) {
                 topics.removeAll(mailbox);
             }
             mailbox.close(false);
+            if (removed && onStopped != null) {
+                try {
+                    onStopped.accept(mailbox.actorId());
+                } catch (RuntimeException e) {
+                    System.getLogger("io.airssys.rt.broker").log(System.Logger.Level.WARNING,
+                            "the outer node's stop callback threw; ignored", e);
+                }
+            }
         }
     }
 
@@ -441,6 +453,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         private boolean timeoutSet;
         private boolean expectedSet;
         private java.util.function.Supplier<? extends BrokerNode> outer;
+        private java.util.function.Consumer<ActorId> onStopped;
 
         private Builder() {
         }
@@ -549,16 +562,25 @@ public final class InMemoryMessageBroker implements BrokerNode {
          * reach actors anywhere), and an {@link io.airssys.rt.actor.ActorSystem} over that node
          * may attach actors to mailboxes registered here through it.
          *
-         * @param node supplies the outer node (called when an actor first needs it, so it may
-         *             be the node under construction)
+         * <p>{@code stopped} is told when one of this broker's actors leaves on its own (it
+         * stopped: {@code ActorContext.stop()}, {@code Directive.STOP}, a fatal error), not
+         * through {@code unregister} or {@code close}, so the outer node can remove it from its
+         * own registry. It runs on the actor's thread after the mailbox closed and must not block.
+         *
+         * @param node    supplies the outer node (called when an actor first needs it, so it may
+         *                be the node under construction)
+         * @param stopped told the id of an actor that stopped on its own
          * @return this builder
          */
-        public Builder localPartOf(java.util.function.Supplier<? extends BrokerNode> node) {
+        public Builder localPartOf(java.util.function.Supplier<? extends BrokerNode> node,
+                                   java.util.function.Consumer<ActorId> stopped) {
             Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(stopped, "stopped");
             if (this.outer != null) {
                 throw new IllegalStateException("localPartOf was already set");
             }
             this.outer = node;
+            this.onStopped = stopped;
             return this;
         }
 

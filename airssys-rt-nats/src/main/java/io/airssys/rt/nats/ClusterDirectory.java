@@ -257,6 +257,20 @@ final class ClusterDirectory implements ActorDirectory, KeyValueWatcher {
         byRevision.remove(e.revision(), e);
     }
 
+    /** Forgets everything: a closed node is out of the cluster and sees no actor. */
+    void clear() {
+        lock.lock();
+        try {
+            byId.clear();
+            byRevision.clear();
+            subscriptions.clear();
+            claims.clear();
+            lastBeat.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Waits until the watcher has applied {@code revision}.
      *

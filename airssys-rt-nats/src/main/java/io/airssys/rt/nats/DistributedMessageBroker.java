@@ -107,7 +107,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         this.codec = b.codec;
         this.defaultTimeout = b.defaultTimeout;
         this.registryPatience = b.registryPatience;
-        this.local = InMemoryMessageBroker.builder().defaultTimeout(defaultTimeout).localPartOf(() -> this).build();
+        this.local = InMemoryMessageBroker.builder().defaultTimeout(defaultTimeout).localPartOf(() -> this, this::stoppedHere).build();
         this.registry = ClusterRegistry.open(connection, b.prefix.replace('.', '-') + "-registry", b.replicas);
         this.node = registry.claimNode(instance);
         if (ActorId.currentNode() == 0) {
@@ -454,6 +454,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             } catch (RuntimeException ignored) {
                 // the connection may already be gone
             }
+            directory.clear(); // a closed node is out of the cluster: its queries see no actor
             waiting.shutdown();
             if (ownsConnection) {
                 try {
@@ -463,6 +464,17 @@ public final class DistributedMessageBroker implements BrokerNode {
                 }
             }
         }
+    }
+
+    /** One of this node's actors stopped on its own: the cluster lets go of it too (off the actor's thread). */
+    private void stoppedHere(ActorId id) {
+        waiting.execute(() -> {
+            try {
+                owned.forget(id);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not remove the stopped actor " + id + " from the registry", e);
+            }
+        });
     }
 
     /** This node's liveness, for fault tests that make a node hang. */
@@ -483,6 +495,9 @@ public final class DistributedMessageBroker implements BrokerNode {
     }
 
     private void catchUp() {
+        if (closed.get()) {
+            return; // the watch has stopped: a closed node answers from its last view
+        }
         long last = ClusterRegistry.io(registry::lastRevision, null, "read the registry");
         try {
             if (!directory.catchUp(last, registryPatience)) {

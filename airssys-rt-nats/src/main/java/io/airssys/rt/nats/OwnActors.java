@@ -59,4 +59,20 @@ final class OwnActors implements NodeEndpoint.Admin {
         }
         return was;
     }
+
+    /** An actor of this node stopped on its own (its mailbox is already gone): removes it from the registry. */
+    void forget(ActorId id) {
+        ClusterDirectory.Entry e = directory.entry(id);
+        if (e == null || e.node() != node) {
+            return;
+        }
+        for (String pattern : directory.patternsOf(id)) {
+            ClusterRegistry.io(() -> {
+                registry.deleteSubscription(id, pattern);
+                return null;
+            }, id, "remove a subscription of the stopped " + id);
+        }
+        ClusterRegistry.io(() -> registry.deleteActor(id, e.revision()), id, "remove the stopped " + id);
+        directory.removedHere(id, e.revision());
+    }
 }

@@ -6,6 +6,7 @@ import io.airssys.rt.actor.Behavior;
 import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.mailbox.Mailbox;
+import io.airssys.rt.spi.ActorLocation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,16 @@ public class ActorSystemFixture implements BrokerFixture {
     @Override
     public ActorId spawn(int node, ActorId id, Behavior<?> behavior, Mailbox<?> mailbox) {
         return system(node).spawn(id, behavior, mailbox).id();
+    }
+
+    @Override
+    public int queued(ActorId id) {
+        for (ActorSystem system : systems) {
+            if (system.broker().directory().locate(id) instanceof ActorLocation.Local local) {
+                return local.mailbox().size();
+            }
+        }
+        return 0;
     }
 
     /**

@@ -91,4 +91,14 @@ public interface BrokerFixture extends AutoCloseable {
     /** Closes every node (idempotent): their actors stop and every pending future completes. */
     @Override
     void close();
+
+    /**
+     * Returns how many messages wait in the mailbox of {@code id} on the node that owns it, so a
+     * test can know that messages sent from another node have arrived before it goes on (a send
+     * across a network is still in flight when the call returns).
+     *
+     * @param id an actor spawned through this fixture
+     * @return the count, or 0 if no node holds the actor
+     */
+    int queued(ActorId id);
 }

@@ -529,7 +529,8 @@ public abstract class MessageBrokerContract extends BrokerContractSupport {
         ActorId free = spawn(new Probe());
         broker.subscribe(stuck, "work.slow");
         Held held = holdInsideHandler(stuck, slow);
-        SendOptions quick = SendOptions.timeout(Duration.ofMillis(50));
+        // long enough for the free actor to answer from another node on a loaded machine
+        SendOptions quick = SendOptions.timeout(Duration.ofMillis(500));
         List<Reply<String>> replies = result(broker.broadcast(new Echo("hi"), quick));
         assertThat(replies).hasSize(2);
         assertThat(replies.get(0)).isInstanceOfSatisfying(Reply.Failed.class, f -> assertThat(f.error())
@@ -663,6 +664,8 @@ public abstract class MessageBrokerContract extends BrokerContractSupport {
         for (String[] s : sends) {
             replies.add(broker.sendWithPriority(id, new Note(s[1]), Priority.valueOf(s[0])));
         }
+        // priorities order what waits together: on a remote node, wait until all seven arrived
+        await().atMost(PATIENCE).until(() -> fixture.queued(id) == sends.length);
         held.release();
         replies.forEach(MessageBrokerContract::result);
         assertThat(probe.notes).containsExactly("critical-1", "critical-2", "high-1", "normal-1", "normal-2",
