@@ -203,7 +203,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         }
         // an id this node has not seen: catch up with the registry off the caller's thread
         return CompletableFuture.supplyAsync(() -> find(actorId), waiting).thenCompose(found -> found == null
-                ? CompletableFuture.failedFuture(notFound(actorId, message))
+                ? local.send(actorId, message, options) // not in the cluster: fails, counted and dead-lettered here
                 : sendTo(found, message, options));
     }
 
@@ -231,7 +231,8 @@ public final class DistributedMessageBroker implements BrokerNode {
         checkOpen(actorId, "trySend to " + actorId);
         ClusterDirectory.Entry e = find(actorId);
         if (e == null) {
-            throw notFound(actorId, message);
+            local.trySend(actorId, message, options); // not in the cluster: throws, counted and dead-lettered here
+            return;
         }
         if (e.node() == node) {
             local.trySend(actorId, message, options);
@@ -527,11 +528,6 @@ public final class DistributedMessageBroker implements BrokerNode {
 
     static Priority priorityOf(SendOptions options, Priority otherwise) {
         return options.priority() == null ? otherwise : options.priority();
-    }
-
-    private SendException notFound(ActorId id, Message<?> message) {
-        return new SendException(SendError.ACTOR_NOT_FOUND, id, message.getClass().getSimpleName(),
-                "no actor is registered under this id in the cluster", null);
     }
 
     private void checkOpen(ActorId id, String what) {
