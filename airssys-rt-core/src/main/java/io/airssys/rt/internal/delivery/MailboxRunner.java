@@ -154,29 +154,31 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
     public abstract boolean close(boolean brokerClosing);
 
     /**
-     * Sets CLOSED (and takes the role if it is free) in one CAS, then raises the consumer's
-     * {@code closing} flag. If a run holds the role, the retirement tokens
-     * ({@code retiredByClose}) are published first, so a run that sees the close sees them.
+     * Closes the status word: publishes the retirement tokens ({@code retiredByClose}), raises
+     * the consumer's {@code closing} flag, then sets CLOSED (and takes the role if it is free)
+     * in one CAS.
      *
      * @return {@link #ALREADY_CLOSED}, {@link #CLOSED_WITH_ROLE} or {@link #CLOSED_ROLE_HELD}
      */
     final int markClosed() {
+        if ((statusVolatile() & CLOSED) != 0) {
+            return ALREADY_CLOSED;
+        }
+        // NOTE: tokens, then closing, then CLOSED, each volatile. A run that sees closing sees the
+        // tokens; a producer refused by CLOSED (the close's linearization point) implies a run
+        // that polls after it sees closing and processes nothing more. Racing closers share one
+        // set (CAS). Found by MailboxLinearizabilityTest (closing was raised after the CAS: a run
+        // could process a message after a refused offer); covered by it and by
+        // MessageBrokerContract's close-while-busy tests.
+        RETIRED_BY_CLOSE.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
+        CLOSING.setVolatile(this, true);
         for (;;) {
             int s = statusVolatile();
             if ((s & CLOSED) != 0) {
                 return ALREADY_CLOSED;
             }
             boolean take = (s & SCHEDULED) == 0;
-            if (!take && RETIRED_BY_CLOSE.getVolatile(this) == null) {
-                // NOTE: published before CLOSED, and CAS'd so that racing closers share one set:
-                // a run that reacts to the close (status CLOSED or closing, both volatile, both
-                // written after this) reads the same set. Covered by MessageBrokerContract's
-                // close-while-busy tests and FaultInjectionTest.
-                RETIRED_BY_CLOSE.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
-                continue;
-            }
             if (casStatus(s, s | CLOSED | (take ? SCHEDULED : 0))) {
-                CLOSING.setVolatile(this, true);
                 return take ? CLOSED_WITH_ROLE : CLOSED_ROLE_HELD;
             }
         }
@@ -358,8 +360,18 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
      * meanwhile (the same handshake as a run's end).
      */
     final void terminate() {
-        orStatus(CLOSED); // normally set already; a failed close must not leave an open, dead mailbox
-        CLOSING.setVolatile(this, true);
+        if (!(boolean) CLOSING.getVolatile(this)) {
+            CLOSING.setVolatile(this, true); // a run that stops without a close: refuse offers from now on
+            orStatus(CLOSED);
+        }
+        for (int spins = 0; (statusVolatile() & CLOSED) == 0; spins++) {
+            // a closer raised closing and is a few instructions from its CLOSED CAS
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
         do {
             for (Envelope e : takeAllQueued()) {
                 if (claimStoppedRetirement(e)) {
