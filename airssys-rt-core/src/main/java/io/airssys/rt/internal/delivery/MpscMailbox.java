@@ -190,15 +190,16 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
     }
 
     @Override
-    void process(Envelope e) {
+    boolean process(Envelope e) {
         try {
-            processCurrent(e);
+            return processCurrent(e);
         } finally {
             CURRENT.setRelease(this, null); // set by poll
         }
     }
 
-    private void processCurrent(Envelope e) {
+    /** Processes e; {@code true} if it is a fire-and-forget message delivered (the run counts it). */
+    private boolean processCurrent(Envelope e) {
         if (waiting != null) {
             admitWaiting();
         }
@@ -209,14 +210,14 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         // close: skipped as well.
         if (!e.claimStart(id)) {
             e.retireSkipped(target(), o);
-            return;
+            return false;
         }
         Object message = e.message;
         try {
             if (!running) {
                 e.retireUndelivered(stoppedError(e, "the actor failed to start"), DeadLetterReason.ACTOR_STOPPED,
                         target(), o);
-                return;
+                return false;
             }
             Behavior<?> b = behavior;
             Handled handled = b.protocol().isInstance(message) ? actor.receive(this, message) : Handled.unhandled();
@@ -230,6 +231,8 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
                         + " (its protocol is " + b.protocol().getName() + ")"), DeadLetterReason.UNHANDLED, target(), o);
             } else if (handled.later() != null) {
                 replyLater(e, handled.later(), o);
+            } else if (e.oneWay) {
+                return true; // nobody reads its result: the run counts it, no shared write here
             } else {
                 e.retireDelivered(handled.value(), o);
             }
@@ -244,6 +247,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
             }
             afterFailure(message, t);
         }
+        return false;
     }
 
     private void replyLater(Envelope e, CompletionStage<?> later, Outcomes outcomes) {
