@@ -20,21 +20,23 @@ import org.openjdk.jcstress.infra.results.II_Result;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The wake-up rule of the intrusive queue: only the producer whose append found the queue
- * empty (the stub as its tail) wakes the actor; the others rely on it, or on the run that is
- * ending, which re-reads the tail after releasing the consumer role. Two producers append
- * while the actor's run ends. Every message must be processed by that run or covered by a
- * run a producer scheduled. Result: (messages processed by the run, runs scheduled by the
- * producers).
+ * The wake-up rule of the intrusive queue: only an append that found the queue empty (the
+ * stub as the tail) wakes the actor; other appends rely on it, or on the run that is ending,
+ * which re-reads the tail after releasing the consumer role. A producer appends two messages
+ * while the actor's run takes them and ends (the run puts the stub back behind each last node
+ * it takes, so either append may be the one behind the stub). Every message must be processed
+ * by that run or covered by a run the producer scheduled, and no more than one run is
+ * scheduled. Two actors, so it runs on two CPUs. Result: (messages processed by the run, runs
+ * scheduled by the producer).
  */
 @JCStressTest
 @Outcome(id = "2, 0", expect = Expect.ACCEPTABLE, desc = "the ending run processed both")
-@Outcome(id = {"0, 1", "1, 1"}, expect = Expect.ACCEPTABLE, desc = "the run released the actor; a producer scheduled the next run")
+@Outcome(id = {"0, 1", "1, 1"}, expect = Expect.ACCEPTABLE, desc = "the run released the actor; the producer scheduled the next run")
 @Outcome(id = "2, 1", expect = Expect.ACCEPTABLE_INTERESTING, desc = "processed both, and one spare run scheduled")
 @Outcome(id = {"0, 0", "1, 0"}, expect = Expect.FORBIDDEN, desc = "lost wake-up: a message waits and no run is scheduled")
-@Outcome(expect = Expect.FORBIDDEN, desc = "more than one run scheduled: two producers both woke the actor")
+@Outcome(expect = Expect.FORBIDDEN, desc = "more than one run scheduled: two appends both woke the actor")
 @State
-public class MailboxWakeupTwoProducersTest {
+public class MailboxWakeupBehindStubTest {
 
     /** The message. */
     record Note() implements Message<Void> {
@@ -47,22 +49,17 @@ public class MailboxWakeupTwoProducersTest {
     private final int[] processed = new int[1];
 
     /** Registers the mailbox and attaches an actor whose first run the consumer actor performs. */
-    public MailboxWakeupTwoProducersTest() {
+    public MailboxWakeupBehindStubTest() {
         InMemoryMessageBroker broker = InMemoryMessageBroker.builder().expectedActors(0).noDefaultTimeout().build();
         broker.register(ActorId.of(1), mailbox);
         mailbox.attach(Behaviors.receive().onTell(Note.class, n -> processed[0]++).build(),
                 new Dispatcher(task -> submissions.incrementAndGet(), 64));
     }
 
-    /** Sends one message. */
+    /** Sends two messages. */
     @Actor
-    public void producer1() {
+    public void producer() {
         mailbox.offer(Envelope.oneWay(NOTE, Priority.NORMAL), true);
-    }
-
-    /** Sends one message. */
-    @Actor
-    public void producer2() {
         mailbox.offer(Envelope.oneWay(NOTE, Priority.NORMAL), true);
     }
 
