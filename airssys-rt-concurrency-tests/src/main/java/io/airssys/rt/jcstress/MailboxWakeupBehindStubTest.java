@@ -1,14 +1,5 @@
 package io.airssys.rt.jcstress;
 
-import io.airssys.rt.ActorId;
-import io.airssys.rt.Message;
-import io.airssys.rt.Priority;
-import io.airssys.rt.actor.Behaviors;
-import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.internal.delivery.Dispatcher;
-import io.airssys.rt.internal.delivery.Envelope;
-import io.airssys.rt.internal.delivery.MpscMailbox;
-import io.airssys.rt.mailbox.Mailbox;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -16,8 +7,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The wake-up rule of the intrusive queue: only an append that found the queue empty (the
@@ -38,35 +27,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 @State
 public class MailboxWakeupBehindStubTest {
 
-    /** The message. */
-    record Note() implements Message<Void> {
-    }
-
-    private static final Note NOTE = new Note();
-
-    private final MpscMailbox<?> mailbox = (MpscMailbox<?>) Mailbox.unbounded();
-    private final AtomicInteger submissions = new AtomicInteger();
-    private final int[] processed = new int[1];
-
-    /** Registers the mailbox and attaches an actor whose first run the consumer actor performs. */
-    public MailboxWakeupBehindStubTest() {
-        InMemoryMessageBroker broker = InMemoryMessageBroker.builder().expectedActors(0).noDefaultTimeout().build();
-        broker.register(ActorId.of(1), mailbox);
-        mailbox.attach(Behaviors.receive().onTell(Note.class, n -> processed[0]++).build(),
-                new Dispatcher(task -> submissions.incrementAndGet(), 64));
-    }
+    private final MailboxRunFixture fixture = new MailboxRunFixture();
 
     /** Sends two messages. */
     @Actor
     public void producer() {
-        mailbox.offer(Envelope.oneWay(NOTE, Priority.NORMAL), true);
-        mailbox.offer(Envelope.oneWay(NOTE, Priority.NORMAL), true);
+        fixture.send();
+        fixture.send();
     }
 
     /** Performs the pending run: processes what is there, then releases the actor. */
     @Actor
     public void consumer() {
-        mailbox.run();
+        fixture.runPending();
     }
 
     /**
@@ -76,7 +49,7 @@ public class MailboxWakeupBehindStubTest {
      */
     @Arbiter
     public void arbiter(II_Result r) {
-        r.r1 = processed[0];
-        r.r2 = submissions.get() - 1; // the first is the attach's own run, performed by consumer()
+        r.r1 = fixture.processed();
+        r.r2 = fixture.runsScheduledByProducers(); // the first is the attach's own run, performed by consumer()
     }
 }

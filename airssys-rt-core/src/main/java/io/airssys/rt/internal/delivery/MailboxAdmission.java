@@ -8,6 +8,7 @@ import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.mailbox.OverflowStrategy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -259,11 +260,11 @@ public abstract sealed class MailboxAdmission<P> extends PriorityLanes<P> permit
             // NOTE: in a BLOCK mailbox units are only taken under laneLock (here and in
             // admitWaiting) and consumed only moves under it (the consumer polls under it), so
             // this check-then-add cannot overshoot.
-            if (!waiting.isEmpty() || !roomLocked()) {
+            if (!laneLock.waiting.isEmpty() || !roomLocked()) {
                 if (!mayWait) {
                     return FULL;
                 }
-                waiting.add(e);
+                laneLock.waiting.add(e);
                 parked = true;
             } else {
                 RESERVED.getAndAdd(this, 1);
@@ -292,7 +293,7 @@ public abstract sealed class MailboxAdmission<P> extends PriorityLanes<P> permit
         boolean removed;
         laneLock.lock();
         try {
-            removed = waiting.remove(e);
+            removed = laneLock.waiting.remove(e);
         } finally {
             laneLock.unlock();
         }
@@ -304,6 +305,7 @@ public abstract sealed class MailboxAdmission<P> extends PriorityLanes<P> permit
     /** BLOCK: moves parked senders into the lanes while there is room, oldest first. Consumer only. */
     final void admitWaiting() {
         List<Envelope> expired = null;
+        LinkedHashSet<Envelope> waiting = laneLock.waiting;
         laneLock.lock();
         try {
             if (waiting.isEmpty() || !roomLocked() || isClosed()) {
@@ -347,6 +349,7 @@ public abstract sealed class MailboxAdmission<P> extends PriorityLanes<P> permit
      * @return the parked envelopes, oldest first; empty if not a BLOCK mailbox
      */
     final List<Envelope> takeParked() {
+        LinkedHashSet<Envelope> waiting = waiting();
         if (waiting == null) {
             return List.of();
         }

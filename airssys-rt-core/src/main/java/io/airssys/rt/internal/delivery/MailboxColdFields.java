@@ -8,17 +8,19 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Layout layer 2 of the mailbox: fields written once (at construction, registration or
  * attach) or rarely, and read on the hot paths. They are the gap between the producers'
  * fields ({@link MailboxProducerFields}) and the consumer's ({@link MailboxConsumerFields}):
- * 60 bytes with compressed references (one {@code long}, two {@code int}s, four
- * {@code boolean}s, ten references), so the two hot groups are at least 64 bytes apart.
+ * 60 bytes with compressed references (one {@code long}, two {@code int}s, four one-byte
+ * fields, ten references), so the two hot groups are at least 64 bytes apart.
  *
- * <p>Four booleans, not three or five: the primitive block then ends 4-aligned and leaves no
- * hole that a subclass field (a consumer-written one) could be placed in.
+ * <p>Four one-byte fields, not three or five: the primitive block then ends 4-aligned and
+ * leaves no hole that a subclass field (a consumer-written one) could be placed in. Exactly
+ * 60 bytes, not more: with the producers' 20 and the consumer's 20 the mailbox is 112 bytes.
+ * That is why the lane lock is also the parked senders' holder ({@link LaneLock}) and the
+ * actor's lifecycle is one byte.
  *
  * <p>Each field says which concern owns it; the layers above hold the code.
  *
@@ -26,14 +28,23 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public abstract sealed class MailboxColdFields<P> extends MailboxProducerFields<P> permits MailboxConsumerFields {
 
+    /** {@link #lifecycle}: the first run has not begun. */
+    static final byte NOT_STARTED = 0;
+    /** {@link #lifecycle}: preStart succeeded and postStop has not run. */
+    static final byte RUNNING = 1;
+    /** {@link #lifecycle}: started, but not running (preStart failed, or stopped). */
+    static final byte NOT_RUNNING = 2;
+
     static final VarHandle OWNER;
     static final VarHandle BEHAVIOR;
+    static final VarHandle RETIRED_BY_CLOSE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             OWNER = l.findVarHandle(MailboxColdFields.class, "owner", MailboxOwner.class);
             BEHAVIOR = l.findVarHandle(MailboxColdFields.class, "behavior", Behavior.class);
+            RETIRED_BY_CLOSE = l.findVarHandle(MailboxColdFields.class, "retiredByClose", Set.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -53,20 +64,18 @@ public abstract sealed class MailboxColdFields<P> extends MailboxProducerFields<
     /** Set (never cleared) by the first producer that offers a non-NORMAL message. */
     volatile boolean priorityUsed;
 
-    // ---- actor cell (MpscMailbox): consumer-written, but only when the actor starts or restarts
-    /** Whether the first run began (preStart is attempted once). Consumer only. */
-    boolean started;
-    /** Whether the actor is running (preStart succeeded, postStop not yet run). Consumer only. */
-    boolean running;
+    // ---- actor cell (MpscMailbox): consumer-written, but only when the actor starts, fails or stops
+    /** {@link #NOT_STARTED}, {@link #RUNNING} or {@link #NOT_RUNNING}. Consumer only. */
+    byte lifecycle;
+    /** The actor asked to stop (failure directive STOP, or preStart failed); read per message. Consumer only. */
+    boolean stopRequested;
 
     final OverflowStrategy overflow;
-    /** Guards the lanes (and makes the lock holder the consumer) for bounded DROP_OLDEST and BLOCK; else null. */
-    final ReentrantLock laneLock;
     /**
-     * BLOCK: parked senders, oldest first, under laneLock; {@code null} for other strategies. A
-     * set, so that a parked sender that times out or cancels leaves it at once.
+     * Guards the lanes (and makes the lock holder the consumer) for bounded DROP_OLDEST and
+     * BLOCK, and holds BLOCK's parked senders; {@code null} otherwise.
      */
-    final LinkedHashSet<Envelope> waiting;
+    final LaneLock laneLock;
 
     // ---- registration: CAS through OWNER; order links guarded by the routing table's lock
     @SuppressWarnings("unused") // CAS through OWNER
@@ -83,14 +92,29 @@ public abstract sealed class MailboxColdFields<P> extends MailboxProducerFields<
     /** Requests answered later and not yet completed; created on first use by the consumer. */
     volatile Set<Envelope> pendingReplies;
 
+    // ---- close (MailboxRunner): written once, by the first closer
+    /**
+     * Close-time retirement tokens; non-null means the mailbox is closing (the run stops before
+     * its next message). A closer publishes it before it sets the CLOSED status bit; it then
+     * retires what is queued at once while the run retires what it drains, and adding an
+     * envelope to this set decides which of the two does it. Volatile/CAS only.
+     */
+    @SuppressWarnings("unused") // accessed through RETIRED_BY_CLOSE
+    private Set<Envelope> retiredByClose;
+
     MailboxColdFields(int capacity, OverflowStrategy overflow, int starvationLimit) {
         this.capacity = capacity;
         this.overflow = overflow;
         this.starvationLimit = starvationLimit;
         boolean bounded = capacity != UNBOUNDED;
         this.laneLock = bounded && (overflow == OverflowStrategy.DROP_OLDEST || overflow == OverflowStrategy.BLOCK)
-                ? new ReentrantLock() : null;
-        this.waiting = bounded && overflow == OverflowStrategy.BLOCK ? new LinkedHashSet<>() : null;
+                ? new LaneLock(overflow == OverflowStrategy.BLOCK) : null;
+    }
+
+    /** BLOCK: the parked senders (guarded by the lane lock); {@code null} for other strategies. */
+    final LinkedHashSet<Envelope> waiting() {
+        LaneLock l = laneLock;
+        return l == null ? null : l.waiting;
     }
 
     final MailboxOwner owner() {

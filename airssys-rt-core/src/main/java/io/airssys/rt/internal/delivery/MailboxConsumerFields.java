@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
  * Layout layer 3 of the mailbox: the fields the consumer writes per message. They sit after
  * the cold layer ({@link MailboxColdFields}), at least 64 bytes from every producer-written
  * field, so the consumer's stores never invalidate the line producers {@code getAndSet} on.
+ * Two {@code int}s and three references: 20 bytes, no hole.
  *
  * <p>"The consumer" is whoever holds the consumer role (the runner's {@code SCHEDULED} bit),
  * and, in a mailbox with a lane lock, whoever holds that lock.
@@ -21,8 +22,6 @@ public abstract sealed class MailboxConsumerFields<P> extends MailboxColdFields<
     static final VarHandle CURRENT;
     static final VarHandle LANE_VERSION;
     static final VarHandle CONSUMED;
-    static final VarHandle CLOSING;
-    static final VarHandle RETIRED_BY_CLOSE;
 
     static {
         try {
@@ -31,8 +30,6 @@ public abstract sealed class MailboxConsumerFields<P> extends MailboxColdFields<
             CURRENT = l.findVarHandle(MailboxConsumerFields.class, "current", Envelope.class);
             LANE_VERSION = l.findVarHandle(MailboxConsumerFields.class, "laneVersion", int.class);
             CONSUMED = l.findVarHandle(MailboxConsumerFields.class, "consumed", int.class);
-            CLOSING = l.findVarHandle(MailboxConsumerFields.class, "closing", boolean.class);
-            RETIRED_BY_CLOSE = l.findVarHandle(MailboxConsumerFields.class, "retiredByClose", java.util.Set.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,19 +58,6 @@ public abstract sealed class MailboxConsumerFields<P> extends MailboxColdFields<
      */
     @SuppressWarnings("unused") // accessed through CURRENT
     Envelope current;
-    /**
-     * Close-time retirement tokens, created by a closer that finds a run holding the role
-     * (before it sets CLOSED): the closer retires what is queued at once, the run retires what it
-     * drains, and adding an envelope to this set decides which of the two does it (see
-     * MpscMailbox.close). Written once (CAS), read by the run only once it saw the close.
-     */
-    @SuppressWarnings("unused") // accessed through RETIRED_BY_CLOSE
-    java.util.Set<Envelope> retiredByClose;
-    /** Set by a closer after the CLOSED status bit, so the consumer stops before its next message. */
-    @SuppressWarnings("unused") // accessed through CLOSING
-    volatile boolean closing;
-    /** The actor asked to stop (failure directive STOP, or preStart failed); consumer only. */
-    boolean stopRequested;
 
     MailboxConsumerFields(int capacity, OverflowStrategy overflow, int starvationLimit) {
         super(capacity, overflow, starvationLimit);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Layer 7 of the mailbox: the runner. It owns the status word, the consumer role, the run
@@ -159,9 +158,9 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
     public abstract boolean close(boolean brokerClosing);
 
     /**
-     * Closes the status word: publishes the retirement tokens ({@code retiredByClose}), raises
-     * the consumer's {@code closing} flag, then sets CLOSED (and takes the role if it is free)
-     * in one CAS.
+     * Closes the status word: publishes the retirement tokens ({@code retiredByClose}, which
+     * also tells the run it is closing), then sets CLOSED (and takes the role if it is free) in
+     * one CAS.
      *
      * @return {@link #ALREADY_CLOSED}, {@link #CLOSED_WITH_ROLE} or {@link #CLOSED_ROLE_HELD}
      */
@@ -169,14 +168,13 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
         if ((statusVolatile() & CLOSED) != 0) {
             return ALREADY_CLOSED;
         }
-        // NOTE: tokens, then closing, then CLOSED, each volatile. A run that sees closing sees the
-        // tokens; a producer refused by CLOSED (the close's linearization point) implies a run
-        // that polls after it sees closing and processes nothing more. Racing closers share one
-        // set (CAS). Found by MailboxLinearizabilityTest (closing was raised after the CAS: a run
-        // could process a message after a refused offer); covered by it and by
-        // MessageBrokerContract's close-while-busy tests.
+        // NOTE: tokens (the run's "closing" signal) first, then CLOSED, both volatile. A producer
+        // refused by CLOSED (the close's linearization point) implies that a run polling after it
+        // sees closing and processes nothing more. Racing closers share one set (CAS). Found by
+        // MailboxLinearizabilityTest (closing was raised after the CAS: a run could process a
+        // message after a refused offer); covered by it and by MessageBrokerContract's
+        // close-while-busy tests.
         RETIRED_BY_CLOSE.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
-        CLOSING.setVolatile(this, true);
         for (;;) {
             int s = statusVolatile();
             if ((s & CLOSED) != 0) {
@@ -213,10 +211,15 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
         }
     }
 
+    /** Whether a close has begun (its retirement tokens are published); the run stops. */
+    private boolean closing() {
+        return RETIRED_BY_CLOSE.getVolatile(this) != null; // cold line: written once, by a closer
+    }
+
     private void runMessages() {
-        if (!started) {
-            started = true;
-            if ((boolean) CLOSING.getVolatile(this)) {
+        if (lifecycle == NOT_STARTED) {
+            lifecycle = NOT_RUNNING; // startActor makes it RUNNING
+            if (closing()) {
                 terminate(); // closed before its first run: an actor that gets no message is not started
                 return;
             }
@@ -233,7 +236,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
         try {
             for (;;) {
                 applyStopRequest();
-                if ((boolean) CLOSING.getVolatile(this)) { // consumer line: written once, by a closer
+                if (closing()) {
                     terminate();
                     return;
                 }
@@ -285,7 +288,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
      * lanes or as the current one. Consumer only.
      */
     private Envelope poll() {
-        ReentrantLock lock = laneLock;
+        LaneLock lock = laneLock;
         if (lock != null) {
             lock.lock();
         }
@@ -318,7 +321,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
         // e. One-way messages skip this: a closer leaves them to the run. Covered by
         // MessageBrokerContract's close-while-busy tests and FaultInjectionTest.
         VarHandle.fullFence();
-        return (boolean) CLOSING.getVolatile(this);
+        return closing();
     }
 
     /**
@@ -336,7 +339,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
             for (int i = 0; i < 8; i++) {
                 Thread.onSpinWait();
             }
-            if (!queueLooksEmpty() || (boolean) CLOSING.getVolatile(this)) {
+            if (!queueLooksEmpty() || closing()) {
                 return true;
             }
         } while (System.nanoTime() - deadline < 0);
@@ -369,7 +372,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
     }
 
     private boolean holdsWorkLocked() {
-        ReentrantLock lock = laneLock;
+        LaneLock lock = laneLock;
         if (lock == null) {
             return holdsWork();
         }
@@ -390,9 +393,8 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
      * meanwhile (the same handshake as a run's end).
      */
     final void terminate() {
-        if (!(boolean) CLOSING.getVolatile(this)) {
-            CLOSING.setVolatile(this, true); // a run that stops without a close: refuse offers from now on
-            orStatus(CLOSED);
+        if (RETIRED_BY_CLOSE.compareAndSet(this, null, ConcurrentHashMap.newKeySet())) {
+            orStatus(CLOSED); // a run that stops without a close: refuse offers from now on
         }
         for (int spins = 0; (statusVolatile() & CLOSED) == 0; spins++) {
             // a closer raised closing and is a few instructions from its CLOSED CAS
@@ -432,7 +434,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
     /** Empties the lanes and the queue, oldest first, in one write window. Role holder only. */
     private List<Envelope> takeAllQueued() {
         List<Envelope> left = new ArrayList<>();
-        ReentrantLock lock = laneLock;
+        LaneLock lock = laneLock;
         if (lock != null) {
             lock.lock();
         }

@@ -200,7 +200,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
 
     /** Processes e; {@code true} if it is a fire-and-forget message delivered (the run counts it). */
     private boolean processCurrent(Envelope e) {
-        if (waiting != null) {
+        if (waiting() != null) {
             admitWaiting();
         }
         Outcomes o = owner().outcomes();
@@ -214,7 +214,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         }
         Object message = e.message;
         try {
-            if (!running) {
+            if (lifecycle != RUNNING) {
                 e.retireUndelivered(stoppedError(e, "the actor failed to start"), DeadLetterReason.ACTOR_STOPPED,
                         target(), o);
                 return false;
@@ -319,13 +319,13 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
     @Override
     @SuppressWarnings("unchecked")
     void startActor() {
-        running = false;
+        lifecycle = NOT_RUNNING;
         try {
             Actor<?> a = Objects.requireNonNull(behavior.factory().get(),
                     () -> "the behavior's factory returned null for " + actorIdString());
             actor = (Actor<Object>) a;
             actor.preStart(this);
-            running = true;
+            lifecycle = RUNNING;
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, () -> actorIdString() + " failed to start; stopping it", t);
             stopRequested = true;
@@ -335,8 +335,8 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
     /** Runs postStop if the actor runs (restart, termination). */
     @Override
     void stopActor() {
-        if (running) {
-            running = false;
+        if (lifecycle == RUNNING) {
+            lifecycle = NOT_RUNNING;
             try {
                 actor.postStop(this);
             } catch (Throwable t) {
