@@ -26,11 +26,12 @@ import java.util.concurrent.RejectedExecutionException;
  * <pre>
  *   registered ──attach──▶ ATTACHED ──(SCHEDULED on/off while running)──▶ CLOSED ──▶ TERMINATED
  * </pre>
- * A close sets {@link #CLOSED} in one CAS, and takes the role in the same CAS if it is free;
- * from then on every offer is refused. Whoever holds the role when the mailbox is closed
- * terminates it ({@link #terminate}): fails what is queued with {@code ACTOR_STOPPED}, stops
- * the actor, sets {@link #TERMINATED} and releases the role. A run that is processing a
- * message sees the closer's {@code closing} flag before its next one; a run that is ending
+ * A close first publishes its retirement tokens (which tell a run it is closing), then sets
+ * {@link #CLOSED} in one CAS, taking the role in the same CAS if it is free; from then on
+ * every offer is refused. Whoever holds the role when the mailbox is closed terminates it
+ * ({@link #terminate}): fails what is queued with {@code ACTOR_STOPPED}, stops the actor, sets
+ * {@link #TERMINATED} and releases the role. A run that is processing a message sees the
+ * tokens before its next one; a run that is ending
  * cannot release the role while CLOSED is set (its release is a CAS that checks it), so no
  * close is missed. A producer that passed the closed check just before the close may still
  * append afterwards; its append wakes the mailbox as usual, and waking a closed mailbox means
@@ -314,7 +315,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
      */
     private boolean closedSincePoll() {
         // NOTE: Dekker handshake with a closer that retires queued requests (MpscMailbox.close):
-        // it writes closing (volatile) and then reads the queue as a seqlock reader; we wrote the
+        // it publishes its tokens (volatile) and then reads the queue as a seqlock reader; we wrote the
         // poll window's versions and then read closing. The full fence keeps our version writes
         // from being reordered after that read, so either we see closing (and retire e with a
         // token instead of processing it) or the closer's read sees our window and cannot include
@@ -397,7 +398,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
             orStatus(CLOSED); // a run that stops without a close: refuse offers from now on
         }
         for (int spins = 0; (statusVolatile() & CLOSED) == 0; spins++) {
-            // a closer raised closing and is a few instructions from its CLOSED CAS
+            // a closer published its tokens and is a few instructions from its CLOSED CAS
             if (spins < 64) {
                 Thread.onSpinWait();
             } else {

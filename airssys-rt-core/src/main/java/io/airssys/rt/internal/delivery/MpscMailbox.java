@@ -49,11 +49,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ol>
  *
  * <h2>Close</h2>
- * Closing (unregister, the actor's own stop, a broker close) refuses every later offer, fails
- * parked BLOCK senders and, when a run holds the role, fails the futures of the queued
- * requests at once (reading the queue and lanes as a seqlock reader), so no caller waits on a
- * message that can no longer run; their counting and dead letters follow when the role holder
- * retires them. If the actor is idle, {@code postStop} runs on the closing thread; if it is
+ * Closing (unregister, the actor's own stop, a broker close) refuses every later offer, and
+ * retires parked BLOCK senders and, when a run holds the role, the queued requests at once
+ * (reading the queue and lanes as a seqlock reader; a retirement token per envelope keeps the
+ * run from retiring them again), so no caller waits on a message that can no longer run and
+ * its dead letter is there when close returns. Queued fire-and-forget messages are retired by
+ * the role holder. If the actor is idle, {@code postStop} runs on the closing thread; if it is
  * processing a message, that message finishes and the run then stops it.
  *
  * @param <P> the messages it is meant to hold (documentation only)
