@@ -1,14 +1,5 @@
 package io.airssys.rt.jcstress;
 
-import io.airssys.rt.ActorId;
-import io.airssys.rt.Message;
-import io.airssys.rt.Priority;
-import io.airssys.rt.actor.Behaviors;
-import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.internal.delivery.Dispatcher;
-import io.airssys.rt.internal.delivery.Envelope;
-import io.airssys.rt.internal.delivery.MpscMailbox;
-import io.airssys.rt.mailbox.Mailbox;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -17,13 +8,13 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * The mailbox's scheduled/idle handoff: a producer enqueues while the actor's run is ending.
  * Either the run processes the message, or the producer schedules a new run; never neither
- * (a lost wake-up would leave the message waiting with nobody to process it).
- * Result: (messages processed by the run, runs scheduled by the producer).
+ * (a lost wake-up would leave the message waiting with nobody to process it). The race is the
+ * producer's {@code getAndSet} of the queue tail, then its read of the status word, against
+ * the run's release of the consumer role, then its read of the tail (MailboxAdmission.enqueue,
+ * MailboxRunner.finishRun). Result: (messages processed by the run, runs scheduled by the producer).
  */
 @JCStressTest
 @Outcome(id = "1, 0", expect = Expect.ACCEPTABLE, desc = "the ending run found and processed the message")
@@ -33,34 +24,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 @State
 public class MailboxWakeupTest {
 
-    /** The message. */
-    record Note() implements Message<Void> {
-    }
-
-    private static final Note NOTE = new Note();
-
-    private final MpscMailbox<?> mailbox = (MpscMailbox<?>) Mailbox.unbounded();
-    private final AtomicInteger submissions = new AtomicInteger();
-    private final int[] processed = new int[1];
-
-    /** Registers the mailbox and attaches an actor whose first run the consumer actor performs. */
-    public MailboxWakeupTest() {
-        InMemoryMessageBroker broker = InMemoryMessageBroker.builder().expectedActors(0).noDefaultTimeout().build();
-        broker.register(ActorId.of(1), mailbox);
-        mailbox.attach(Behaviors.receive().onTell(Note.class, n -> processed[0]++).build(),
-                new Dispatcher(task -> submissions.incrementAndGet(), 64));
-    }
+    private final MailboxRunFixture fixture = new MailboxRunFixture();
 
     /** Sends one message. */
     @Actor
     public void producer() {
-        mailbox.offer(Envelope.oneWay(NOTE, Priority.NORMAL), true);
+        fixture.send();
     }
 
     /** Performs the pending run: processes what is there, then releases the actor. */
     @Actor
     public void consumer() {
-        mailbox.run();
+        fixture.runPending();
     }
 
     /**
@@ -70,7 +45,7 @@ public class MailboxWakeupTest {
      */
     @Arbiter
     public void arbiter(II_Result r) {
-        r.r1 = processed[0];
-        r.r2 = submissions.get() - 1; // the first is the attach's own run, performed by consumer()
+        r.r1 = fixture.processed();
+        r.r2 = fixture.runsScheduledByProducers(); // the first is the attach's own run, performed by consumer()
     }
 }

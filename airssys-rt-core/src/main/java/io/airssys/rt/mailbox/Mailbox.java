@@ -23,7 +23,7 @@ import io.airssys.rt.internal.delivery.MpscMailbox;
  * @param <P> the messages this mailbox is meant to hold (documentation only: the broker
  *            routes by actor id, and the attached actor checks the type of each message)
  */
-public abstract sealed class Mailbox<P> permits MpscMailbox {
+public abstract sealed class Mailbox<P> permits io.airssys.rt.internal.delivery.MailboxProducerFields {
 
     /** Capacity reported by unbounded mailboxes ({@code Integer.MAX_VALUE}); not a valid bound. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;

@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
 
 /**
  * Lincheck: the mailbox's enqueue (by any thread), dequeue (its consumer, one message at a
- * time) and close are linearizable: messages come out in order, none after the close, and a
+ * time, through the runner: wake-up, run, budget, role release) and close are linearizable: messages come out in order, none after the close, and a
  * message accepted before the close is either processed before it or failed by it. Checked
  * by model checking and by stress.
  *
@@ -28,6 +28,28 @@ public class MailboxLinearizabilityTest {
     }
 
     private static final Note NOTE = new Note();
+
+    /**
+     * The dead letter queue's warning (one line per window, the first dead letter of each
+     * broker) walks the caller's stack and the logging handlers: loops the model checker
+     * reports as a livelock of whichever operation retires a message (now the run that drains a
+     * closed mailbox). The warning is not what this test checks; the dead letters still are
+     * recorded. Held here because java.util.logging keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger QUIET_DEAD_LETTERS =
+            java.util.logging.Logger.getLogger("io.airssys.rt.deadletter");
+
+    static {
+        QUIET_DEAD_LETTERS.setLevel(java.util.logging.Level.OFF);
+        // Retire one message through a close before any checking: the first dead letter loads
+        // and initializes classes whose long loops the model checker would otherwise report as
+        // a livelock of whichever operation happens to come first.
+        InMemoryMessageBroker warmUp = InMemoryMessageBroker.builder().expectedActors(0).noDefaultTimeout().build();
+        MpscMailbox<?> m = new MpscMailbox<>(Integer.MAX_VALUE);
+        warmUp.register(ActorId.of(1), m);
+        m.offer(Envelope.oneWay(new Note(), Priority.NORMAL), true);
+        warmUp.close();
+    }
 
     private final MpscMailbox<?> mailbox = new MpscMailbox<>(Integer.MAX_VALUE);
     private final ArrayDeque<Runnable> scheduledRuns = new ArrayDeque<>(); // touched by the consumer group only
@@ -77,9 +99,10 @@ public class MailboxLinearizabilityTest {
                 run.run();
                 return processed[0] - before;
             }
-            // Nothing scheduled: either nothing is queued, or a producer is between its push and
-            // its submission (scheduling is asynchronous by design); wait for the latter.
-            if (mailbox.size() == 0) {
+            // Nothing scheduled: either nothing is queued, or a producer is between its append and
+            // its submission (scheduling is asynchronous by design); wait for the latter. The
+            // queue's tail says whether anything was appended (an unbounded mailbox keeps no count).
+            if (mailbox.queueLooksEmpty()) {
                 return 0;
             }
             Thread.onSpinWait();

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * One message on its way to one actor, and the future of its result.
  *
- * <p>The envelope is the mailbox's queue node ({@link #next}) and the future the sender
+ * <p>The envelope is the mailbox's intrusive queue node ({@link #next}) and the future the sender
  * holds, so a request costs one allocation. A broadcast envelope also reports its outcome to
  * its {@link ReplyGather}.
  *
@@ -58,7 +58,11 @@ public final class Envelope extends CompletableFuture<Object> {
 
     /** The message; never {@code null}. */
     final Object message;
-    /** Queue link: toward older messages while on the producers' stack, toward newer after. */
+    /**
+     * Queue link, toward the next newer message: in the mailbox's intrusive queue (set once by
+     * the producer that appends after this one, release; read acquire by the consumer) or in a
+     * consumer-private priority lane; {@code null} once taken out. See IntrusiveMpscQueue.
+     */
     Envelope next;
     /** The broadcast this envelope belongs to, or {@code null}. */
     private final ReplyGather<?> gather;

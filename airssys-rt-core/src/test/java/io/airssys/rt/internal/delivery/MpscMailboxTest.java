@@ -92,6 +92,56 @@ class MpscMailboxTest {
     }
 
     @Test
+    void aBoundedMailboxKeepsItsBoundWhenItsCountsWrap() {
+        // the admission counts (units taken, messages taken out) are ints that wrap after 2^32
+        // messages; start them just below the wrap and take the mailbox across it
+        int capacity = 3;
+        MpscMailbox<?> mb = (MpscMailbox<?>) Mailbox.bounded(capacity);
+        broker.register(ActorId.newId(), mb);
+        int start = Integer.MAX_VALUE - 1;
+        MailboxProducerFields.RESERVED.set(mb, start);
+        MailboxProducerFields.CONSUMED_SEEN.set(mb, start);
+        MailboxConsumerFields.CONSUMED.set(mb, start);
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < capacity; i++) {
+                assertThat(mb.offer(Envelope.oneWay(new Add(i), Priority.NORMAL), true)).isEqualTo(MpscMailbox.ACCEPTED);
+            }
+            assertThat(mb.offer(Envelope.oneWay(new Add(-1), Priority.NORMAL), true)).isEqualTo(MpscMailbox.FULL);
+            assertThat(mb.size()).isEqualTo(capacity);
+            for (int i = 0; i < capacity; i++) { // the test is the consumer: no actor is attached
+                assertThat(mb.pollFirst()).isNotNull();
+                mb.noteTaken();
+            }
+            assertThat(mb.size()).isZero();
+        }
+        assertThat((int) MailboxProducerFields.RESERVED.get(mb)).as("the counts wrapped").isLessThan(start);
+    }
+
+    @Test
+    void anUnboundedMailboxCountsWhatItHoldsInTheQueueAndTheLanes() {
+        // no counter: size() walks the queue and, once a priority is used, the lanes
+        ActorSystem system = parkedSystem();
+        Mailbox<Message<?>> mb = Mailbox.unbounded();
+        ActorId id = ActorId.newId();
+        broker.register(id, mb);
+        List<Integer> order = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        system.attach(Behaviors.receive().onTell(Add.class, a -> {
+            order.add(a.n());
+            sizes.add(mb.size()); // on the run's own thread, between its lane writes
+        }).build(), mb);
+        runParked(); // preStart
+        broker.trySend(id, new Add(1));
+        broker.trySend(id, new Add(2), io.airssys.rt.broker.SendOptions.priority(Priority.HIGH));
+        broker.trySend(id, new Add(3));
+        assertThat(mb.size()).isEqualTo(3); // all in the queue
+        runParked(); // the run moves them into the lanes: HIGH first, then NORMAL in send order
+        assertThat(order).containsExactly(2, 1, 3);
+        assertThat(sizes).containsExactly(2, 1, 0);
+        assertThat(mb.size()).isZero();
+    }
+
+    @Test
     void messagesSentBeforeAttachWaitAndAreProcessedInOrder() {
         AtomicInteger sum = new AtomicInteger();
         List<Integer> seen = new ArrayList<>();
