@@ -49,6 +49,12 @@ public @interface WithNatsCluster {
     /** If not empty, clients must present this token. */
     String token() default "";
 
+    /** Clients must connect with TLS (a test CA and server certificate are generated at start). */
+    boolean tls() default false;
+
+    /** As {@link #tls()}, and clients must also present a certificate signed by the test CA. */
+    boolean mutualTls() default false;
+
     /** Seconds a start or restart may take until every server is ready. */
     int startTimeoutSeconds() default 20;
 }
