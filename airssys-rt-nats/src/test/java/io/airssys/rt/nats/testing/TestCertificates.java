@@ -5,13 +5,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ public final class TestCertificates {
     private final Path serverCertPem;
     private final Path serverKeyPem;
     private final Path clientStore;
-    private final Path caStore;
+    private final Path keyStore;
 
     private TestCertificates(Path directory) {
         this.directory = directory;
@@ -44,7 +43,7 @@ public final class TestCertificates {
         this.serverCertPem = directory.resolve("server-cert.pem");
         this.serverKeyPem = directory.resolve("server-key.pem");
         this.clientStore = directory.resolve("client.p12");
-        this.caStore = directory.resolve("ca.p12");
+        this.keyStore = directory.resolve("keys.p12");
     }
 
     /** Generates a CA, a server and a client certificate into {@code directory} (created if missing). */
@@ -98,55 +97,45 @@ public final class TestCertificates {
         }
     }
 
-    private void generateAll() throws IOException, GeneralSecurityException {
-        Path serverStore = directory.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=airssys test CA", "-ext", "bc:c", "-validity", "2", "-keystore", caStore.toString());
-        keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", caStore.toString(), "-file", caPem.toString());
-        signedKeyPair(serverStore, "server", "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", "EKU=serverAuth");
-        signedKeyPair(clientStore, "client", "CN=airssys test client", null, "EKU=clientAuth");
-        KeyStore server = loadStore(serverStore);
-        Key key = server.getKey("server", STORE_PASSWORD);
-        Files.writeString(serverKeyPem, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
-        StringBuilder chain = new StringBuilder();
-        for (Certificate certificate : server.getCertificateChain("server")) {
-            chain.append(pem("CERTIFICATE", certificate.getEncoded()));
-        }
-        Files.writeString(serverCertPem, chain, StandardCharsets.US_ASCII);
-    }
-
     /**
-     * A key pair in {@code store} whose certificate the CA signs, with the chain (leaf, CA) stored back, so
-     * the store serves a TLS key manager as is.
+     * Three keytool runs (each starts a JVM, about a second on a small machine), all in one key store: the
+     * CA, then a server and a client key pair whose certificates the CA signs ({@code -signer}, JDK 20+).
+     * The PEM files and client key store are then written from that store in this JVM.
      */
-    private void signedKeyPair(Path store, String alias, String subject, String san, String extendedKeyUsage)
-            throws IOException, GeneralSecurityException {
-        Path request = directory.resolve(alias + ".csr");
-        Path signed = directory.resolve(alias + "-signed.pem");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", subject,
-                "-validity", "2", "-keystore", store.toString());
-        keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-file", request.toString());
-        List<String> sign = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", caStore.toString(),
-                "-infile", request.toString(), "-outfile", signed.toString(), "-rfc", "-validity", "2",
-                "-ext", "KU=digitalSignature", "-ext", extendedKeyUsage));
-        if (san != null) {
-            sign.addAll(List.of("-ext", san));
-        }
-        keytool(sign.toArray(String[]::new));
-        KeyStore keyStore = loadStore(store);
-        PrivateKey key = (PrivateKey) keyStore.getKey(alias, STORE_PASSWORD);
-        keyStore.setKeyEntry(alias, key, STORE_PASSWORD,
-                new Certificate[] {readCertificate(signed), readCertificate(caPem)});
-        try (var out = Files.newOutputStream(store)) {
-            keyStore.store(out, STORE_PASSWORD);
+    private void generateAll() throws IOException, GeneralSecurityException {
+        keytool("-genkeypair", "-alias", "ca", "-dname", "CN=airssys test CA", "-ext", "bc:c");
+        keytool("-genkeypair", "-alias", "server", "-dname", "CN=127.0.0.1", "-signer", "ca",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "KU=digitalSignature", "-ext", "EKU=serverAuth");
+        keytool("-genkeypair", "-alias", "client", "-dname", "CN=airssys test client", "-signer", "ca",
+                "-ext", "KU=digitalSignature", "-ext", "EKU=clientAuth");
+        KeyStore all = loadStore(keyStore);
+        Certificate ca = all.getCertificate("ca");
+        Files.writeString(caPem, pem("CERTIFICATE", ca.getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(serverKeyPem, pem("PRIVATE KEY", all.getKey("server", STORE_PASSWORD).getEncoded()),
+                StandardCharsets.US_ASCII);
+        Files.writeString(serverCertPem, pem("CERTIFICATE", all.getCertificate("server").getEncoded())
+                + pem("CERTIFICATE", ca.getEncoded()), StandardCharsets.US_ASCII);
+        KeyStore client = KeyStore.getInstance("PKCS12");
+        client.load(null, null);
+        client.setKeyEntry("client", all.getKey("client", STORE_PASSWORD), STORE_PASSWORD,
+                new Certificate[] {all.getCertificate("client"), ca});
+        try (OutputStream out = Files.newOutputStream(clientStore)) {
+            client.store(out, STORE_PASSWORD);
         }
     }
 
     private void keytool(String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        // a short-lived JVM: skip the optimizing compiler and the parallel GC's setup (halves its start)
+        command.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
         command.addAll(List.of(arguments));
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", new String(STORE_PASSWORD), "-noprompt"));
+        command.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", new String(STORE_PASSWORD),
+                "-noprompt"));
+        if (List.of(arguments).contains("-signer")) {
+            command.addAll(List.of("-signerkeypass", new String(STORE_PASSWORD)));
+        }
         Path output = directory.resolve("keytool.out");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(output.toFile())).start();
