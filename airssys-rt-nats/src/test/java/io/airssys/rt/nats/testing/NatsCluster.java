@@ -33,6 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code target/nats-servers/<cluster name>/<server>.log} (never the console) and are kept after
  * {@link #close()}; the storage directories are deleted.
  *
+ * <p>Security for tests: {@link Builder#userPassword}, {@link Builder#token}, {@link Builder#tls()} and
+ * {@link Builder#mutualTls()} (certificates made at start by {@link TestCertificates}); {@link #clientOptions()}
+ * carries whatever the cluster requires, through jnats {@code Options}, never inside a URL. Logged command
+ * lines show credentials as {@code ******}.
+ *
  * <p>Fault injection for tests: {@link #stop(int)} (SIGTERM), {@link #kill(int)} (SIGKILL) and
  * {@link #restart(int)} (same ports and storage, waits until it is back in the cluster). Lifecycle methods
  * are serialized by a lock; {@link #urls()} may be read at any time.
@@ -72,7 +77,12 @@ public final class NatsCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a temporary JetStream storage directory", e);
         }
-        this.certificates = tls == Tls.NONE ? null : TestCertificates.generate(storageRoot.resolve("tls"));
+        try {
+            this.certificates = tls == Tls.NONE ? null : TestCertificates.generate(storageRoot.resolve("tls"));
+        } catch (RuntimeException e) {
+            deleteRecursively(storageRoot);
+            throw e;
+        }
     }
 
     /** A builder for a cluster of one server (by default) or more. */
@@ -229,9 +239,9 @@ public final class NatsCluster implements AutoCloseable {
         long began = System.nanoTime();
         NatsServerStartException lastClash = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            createServers(attempt);
-            servers.forEach(NatsServerProcess::start);
             try {
+                createServers(attempt);
+                servers.forEach(NatsServerProcess::start);
                 awaitReady(servers, System.nanoTime() + startTimeout.toNanos(), "start (attempt " + attempt + ")");
                 startupDuration = Duration.ofNanos(System.nanoTime() - began);
                 return this;

@@ -21,8 +21,17 @@ import java.lang.annotation.Target;
  *     static NatsCluster cluster;
  *
  *     @Test
- *     void oneWinner() throws Exception {
- *         try (Connection a = Nats.connect(cluster.clientOptions(0).build())) { ... }
+ *     void oneWinnerPerKey() throws Exception {
+ *         try (NatsClients oneOnEachServer = cluster.connect(0, 1, 2)) { ... }
+ *     }
+ *
+ *     @Test
+ *     void survivesTheLossOfAServer(NatsCluster sameCluster) throws Exception {
+ *         try (NatsClients client = NatsClients.connect(cluster.clientOptions().build())) {
+ *             cluster.kill(1);
+ *             ...
+ *             cluster.restart(1);
+ *         }
  *     }
  * }
  * }</pre>
