@@ -25,7 +25,7 @@ class NatsAuthSmokeTest {
         try (NatsClients clients = cluster.connect(0, 0)) {
             assertRequestReplyAcross(clients.get(0), clients.get(1));
         }
-        Options bare = Options.builder().server(cluster.url(0)).connectionTimeout(Duration.ofMillis(500))
+        Options bare = Options.builder().server(cluster.url(0)).connectionTimeout(Duration.ofSeconds(1))
                 .maxReconnects(0).build();
         assertThatThrownBy(() -> NatsClients.connect(bare).close())
                 .hasStackTraceContaining("Authorization Violation");
@@ -37,7 +37,7 @@ class NatsAuthSmokeTest {
             try (NatsClients clients = tokenCluster.connect(0, 0)) {
                 assertRequestReplyAcross(clients.get(0), clients.get(1));
             }
-            Options bare = Options.builder().server(tokenCluster.url(0)).connectionTimeout(Duration.ofMillis(500))
+            Options bare = Options.builder().server(tokenCluster.url(0)).connectionTimeout(Duration.ofSeconds(1))
                     .maxReconnects(0).build();
             assertThatThrownBy(() -> NatsClients.connect(bare).close())
                     .hasStackTraceContaining("Authorization Violation");

@@ -33,6 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code target/nats-servers/<cluster name>/<server>.log} (never the console) and are kept after
  * {@link #close()}; the storage directories are deleted.
  *
+ * <p>Security for tests: {@link Builder#userPassword}, {@link Builder#token}, {@link Builder#tls()} and
+ * {@link Builder#mutualTls()} (certificates made at start by {@link TestCertificates}); {@link #clientOptions()}
+ * carries whatever the cluster requires, through jnats {@code Options}, never inside a URL. Logged command
+ * lines show credentials as {@code ******}.
+ *
  * <p>Fault injection for tests: {@link #stop(int)} (SIGTERM), {@link #kill(int)} (SIGKILL) and
  * {@link #restart(int)} (same ports and storage, waits until it is back in the cluster). Lifecycle methods
  * are serialized by a lock; {@link #urls()} may be read at any time.
@@ -47,6 +52,8 @@ public final class NatsCluster implements AutoCloseable {
     private final Path binary;
     private final int size;
     private final NatsCredentials credentials;
+    private final Tls tls;
+    private final TestCertificates certificates;
     private final Duration startTimeout;
     private final Path logDirectory;
     private final Path storageRoot;
@@ -59,6 +66,7 @@ public final class NatsCluster implements AutoCloseable {
     private NatsCluster(Builder builder) {
         this.size = builder.servers;
         this.credentials = builder.credentials;
+        this.tls = builder.tls;
         this.startTimeout = builder.startTimeout;
         this.name = builder.name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.binary = builder.binary != null ? builder.binary : NatsServerBinary.locate();
@@ -68,6 +76,12 @@ public final class NatsCluster implements AutoCloseable {
             this.storageRoot = Files.createTempDirectory("airssys-nats-" + name + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a temporary JetStream storage directory", e);
+        }
+        try {
+            this.certificates = tls == Tls.NONE ? null : TestCertificates.generate(storageRoot.resolve("tls"));
+        } catch (RuntimeException e) {
+            deleteRecursively(storageRoot);
+            throw e;
         }
     }
 
@@ -137,16 +151,37 @@ public final class NatsCluster implements AutoCloseable {
     }
 
     /**
-     * Client options for every server of the cluster, with this cluster's credentials if it has any:
-     * add listeners, timeouts etc. and {@code build()}.
+     * Client options for every server of the cluster, with this cluster's credentials and TLS context if it
+     * has them: add listeners, timeouts etc. and {@code build()}.
      */
     public Options.Builder clientOptions() {
-        return credentials.applyTo(Options.builder().servers(urls()));
+        return secure(Options.builder().servers(urls()));
     }
 
     /** Client options for server {@code i} only (the client still learns the others from the server). */
     public Options.Builder clientOptions(int i) {
-        return credentials.applyTo(Options.builder().server(url(i)));
+        return secure(Options.builder().server(url(i)));
+    }
+
+    /**
+     * The test CA and certificates of a cluster started with {@link Builder#tls()} or
+     * {@link Builder#mutualTls()}, e.g. for a client context that lacks the client certificate.
+     *
+     * @throws IllegalStateException if the cluster does not use TLS
+     */
+    public TestCertificates certificates() {
+        if (certificates == null) {
+            throw new IllegalStateException("cluster " + name + " does not use TLS: start it with tls() or mutualTls()");
+        }
+        return certificates;
+    }
+
+    private Options.Builder secure(Options.Builder options) {
+        credentials.applyTo(options);
+        if (certificates != null) {
+            options.sslContext(certificates.clientContext(tls == Tls.MUTUAL));
+        }
+        return options;
     }
 
     /**
@@ -204,9 +239,9 @@ public final class NatsCluster implements AutoCloseable {
         long began = System.nanoTime();
         NatsServerStartException lastClash = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            createServers(attempt);
-            servers.forEach(NatsServerProcess::start);
             try {
+                createServers(attempt);
+                servers.forEach(NatsServerProcess::start);
                 awaitReady(servers, System.nanoTime() + startTimeout.toNanos(), "start (attempt " + attempt + ")");
                 startupDuration = Duration.ofNanos(System.nanoTime() - began);
                 return this;
@@ -228,7 +263,7 @@ public final class NatsCluster implements AutoCloseable {
         int[] ports = FreeLoopbackPorts.pick(size * (size > 1 ? 3 : 2));
         for (int i = 0; i < size; i++) {
             String serverName = "n" + i;
-            List<String> clusterArguments = new ArrayList<>();
+            List<String> extraArguments = new ArrayList<>(tlsArguments());
             if (size > 1) {
                 List<String> routes = new ArrayList<>();
                 for (int j = 0; j < size; j++) {
@@ -236,14 +271,27 @@ public final class NatsCluster implements AutoCloseable {
                         routes.add("nats://127.0.0.1:" + ports[size * 2 + j]);
                     }
                 }
-                clusterArguments.addAll(List.of("--cluster_name", name,
+                extraArguments.addAll(List.of("--cluster_name", name,
                         "--cluster", "nats://127.0.0.1:" + ports[size * 2 + i], "--routes", String.join(",", routes)));
             }
             servers.add(new NatsServerProcess(serverName, binary, ports[i], ports[size + i],
                     storageRoot.resolve("attempt-" + attempt).resolve(serverName),
-                    logDirectory.resolve(serverName + ".log"), clusterArguments, credentials));
+                    logDirectory.resolve(serverName + ".log"), extraArguments, credentials));
         }
     }
+
+    private List<String> tlsArguments() {
+        return switch (tls) {
+            case NONE -> List.of();
+            case SERVER -> List.of("--tls", "--tlscert", certificates.serverCertPem().toString(),
+                    "--tlskey", certificates.serverKeyPem().toString());
+            case MUTUAL -> List.of("--tlsverify", "--tlscert", certificates.serverCertPem().toString(),
+                    "--tlskey", certificates.serverKeyPem().toString(), "--tlscacert", certificates.caPem().toString());
+        };
+    }
+
+    /** Whether clients must use TLS, and whether they must present a certificate too. */
+    private enum Tls { NONE, SERVER, MUTUAL }
 
     /**
      * Polls the servers that should be running until all are ready (see the class comment) or the deadline
@@ -373,6 +421,7 @@ public final class NatsCluster implements AutoCloseable {
         private int servers = 1;
         private String name = "nats";
         private NatsCredentials credentials = NatsCredentials.NONE;
+        private Tls tls = Tls.NONE;
         private Duration startTimeout = Duration.ofSeconds(20);
         private Path logDirectory;
         private Path binary;
@@ -410,6 +459,22 @@ public final class NatsCluster implements AutoCloseable {
         public Builder token(String token) {
             requireCredential(token, "token");
             this.credentials = new NatsCredentials.Token(token);
+            return this;
+        }
+
+        /**
+         * Clients must connect with TLS (client connections only; routes stay plain on loopback). A CA and
+         * a server certificate for 127.0.0.1 are generated for the cluster ({@link #certificates()}), and
+         * {@link #clientOptions()} trusts that CA.
+         */
+        public Builder tls() {
+            this.tls = Tls.SERVER;
+            return this;
+        }
+
+        /** As {@link #tls()}, and clients must also present a certificate signed by the test CA. */
+        public Builder mutualTls() {
+            this.tls = Tls.MUTUAL;
             return this;
         }
 

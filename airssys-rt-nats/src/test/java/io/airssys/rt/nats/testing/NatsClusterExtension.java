@@ -89,6 +89,11 @@ public final class NatsClusterExtension
             }
             builder.token(settings.token());
         }
+        if (settings.mutualTls()) {
+            builder.mutualTls();
+        } else if (settings.tls()) {
+            builder.tls();
+        }
         return builder.start();
     }
 

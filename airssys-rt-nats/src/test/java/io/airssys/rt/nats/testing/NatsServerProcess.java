@@ -45,7 +45,7 @@ final class NatsServerProcess {
     private Process process;
 
     NatsServerProcess(String name, Path binary, int clientPort, int monitorPort, Path storeDirectory,
-                      Path logFile, List<String> clusterArguments, NatsCredentials credentials) {
+                      Path logFile, List<String> extraArguments, NatsCredentials credentials) {
         this.name = name;
         this.binary = binary;
         this.clientPort = clientPort;
@@ -55,7 +55,7 @@ final class NatsServerProcess {
         List<String> args = new ArrayList<>(List.of(
                 "-a", "127.0.0.1", "-p", Integer.toString(clientPort), "-m", Integer.toString(monitorPort),
                 "-n", name, "-js", "-sd", storeDirectory.toString()));
-        args.addAll(clusterArguments);
+        args.addAll(extraArguments);
         List<String> masked = new ArrayList<>(args);
         credentials.appendServerArguments(args, masked);
         this.arguments = List.copyOf(args);

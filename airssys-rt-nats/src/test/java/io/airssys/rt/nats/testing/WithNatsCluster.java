@@ -21,8 +21,17 @@ import java.lang.annotation.Target;
  *     static NatsCluster cluster;
  *
  *     @Test
- *     void oneWinner() throws Exception {
- *         try (Connection a = Nats.connect(cluster.clientOptions(0).build())) { ... }
+ *     void oneWinnerPerKey() throws Exception {
+ *         try (NatsClients oneOnEachServer = cluster.connect(0, 1, 2)) { ... }
+ *     }
+ *
+ *     @Test
+ *     void survivesTheLossOfAServer(NatsCluster sameCluster) throws Exception {
+ *         try (NatsClients client = NatsClients.connect(cluster.clientOptions().build())) {
+ *             cluster.kill(1);
+ *             ...
+ *             cluster.restart(1);
+ *         }
  *     }
  * }
  * }</pre>
@@ -48,6 +57,12 @@ public @interface WithNatsCluster {
 
     /** If not empty, clients must present this token. */
     String token() default "";
+
+    /** Clients must connect with TLS (a test CA and server certificate are generated at start). */
+    boolean tls() default false;
+
+    /** As {@link #tls()}, and clients must also present a certificate signed by the test CA. */
+    boolean mutualTls() default false;
 
     /** Seconds a start or restart may take until every server is ready. */
     int startTimeoutSeconds() default 20;
