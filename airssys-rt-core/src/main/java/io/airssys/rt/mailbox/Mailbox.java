@@ -115,12 +115,13 @@ public abstract sealed class Mailbox<P> permits io.airssys.rt.internal.delivery.
     }
 
     /**
-     * Returns the number of messages waiting (a moment's estimate while others send). A bounded
-     * mailbox counts exactly: messages enqueued and not yet processed. An unbounded one gives
-     * processed messages back in batches, so while its actor is running the count may include
-     * up to 64 messages already processed.
+     * Returns the number of messages waiting: enqueued and not yet taken by the actor (the one it
+     * is processing does not count). A bounded mailbox keeps a count and answers in O(1). An
+     * unbounded one keeps no counter (that would cost every send a shared write): it counts the
+     * waiting messages, O(n), exactly when nothing is sent or taken meanwhile and as a moment's
+     * estimate otherwise. Meant for monitoring and tests, not for a hot path.
      *
-     * @return messages enqueued and not yet processed
+     * @return messages waiting
      */
     public abstract int size();
 
