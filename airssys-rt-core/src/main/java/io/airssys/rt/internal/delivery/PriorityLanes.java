@@ -220,6 +220,34 @@ public abstract sealed class PriorityLanes<P> extends IntrusiveMpscQueue<P> perm
     // ------------------------------------------------------------------ readers
 
     /**
+     * A cheap, racy estimate of the waiting messages, counting no further than {@code cap}: for
+     * load-balancing hints (a routed send's power of two choices), never for correctness. Any
+     * thread; no lock, no version check: a torn walk still ends (links only point to newer
+     * arrivals), and the count is only a hint.
+     *
+     * @param cap where to stop counting
+     * @return 0 to {@code cap}
+     */
+    public final int backlogHint(int cap) {
+        if (queueLooksEmpty() && lanes == null) {
+            return 0;
+        }
+        int n = 0;
+        LaneSet ls = lanes;
+        if (ls != null) {
+            for (int p = 0; p < LANES && n < cap; p++) {
+                for (Envelope e = ls.ends[2 * p]; e != null && n < cap; e = e.next) {
+                    n++;
+                }
+            }
+        }
+        for (Envelope e = firstForReader(); e != null && n < cap; e = nextForReader(e)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Adds the queued envelopes to {@code out} (requests only if asked), lanes first; a reader
      * that is not the consumer calls it inside a seqlock read or under the lane lock.
      *

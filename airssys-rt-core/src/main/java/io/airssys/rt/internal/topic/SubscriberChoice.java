@@ -6,10 +6,14 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Picks the one subscriber a routed send goes to: the <em>power of two choices</em>. Two
- * distinct subscribers at random, and the one with fewer waiting messages wins. That keeps
+ * distinct subscribers at random, and the one with fewer waiting messages wins (counted up to
+ * {@value #BACKLOG_CAP}, racily: a hint). That keeps
  * queues short without a shared counter or a scan of every subscriber.
  */
 public final class SubscriberChoice {
+
+    /** Backlogs are compared up to this many messages: beyond it both count as "long". */
+    static final int BACKLOG_CAP = 32;
 
     private SubscriberChoice() {
     }
@@ -39,7 +43,8 @@ public final class SubscriberChoice {
         MpscMailbox<?> a = (MpscMailbox<?>) subscribers[i];
         MpscMailbox<?> b = (MpscMailbox<?>) subscribers[j];
         if (!a.isClosed() && !b.isClosed()) {
-            return b.size() < a.size() ? b : a;
+            // a bounded hint, not size(): an unbounded mailbox keeps no counter and would be walked
+            return b.backlogHint(BACKLOG_CAP) < a.backlogHint(BACKLOG_CAP) ? b : a;
         }
         for (int k = 0; k < n; k++) { // a subscriber left since the match was cached: find an open one
             MpscMailbox<?> m = (MpscMailbox<?>) subscribers[(i + k) % n];

@@ -54,6 +54,19 @@ class MpscMailboxTest {
         }
     }
 
+    @Test
+    void theBacklogHintCountsWaitingMessagesUpToItsCap() {
+        MpscMailbox<?> mb = (MpscMailbox<?>) Mailbox.unbounded();
+        broker.register(ActorId.newId(), mb);
+        assertThat(mb.backlogHint(32)).isZero();
+        for (int i = 0; i < 5; i++) {
+            mb.offer(Envelope.oneWay(new Add(i), Priority.NORMAL), true);
+        }
+        mb.offer(Envelope.oneWay(new Add(9), Priority.CRITICAL), true);
+        assertThat(mb.backlogHint(32)).isEqualTo(6).isEqualTo(mb.size());
+        assertThat(mb.backlogHint(4)).isEqualTo(4);
+    }
+
     @ParameterizedTest(name = "capacity {0}")
     @ValueSource(ints = {1, 2, 7})
     void aBoundedMailboxAcceptsExactlyItsCapacity(int capacity) {
