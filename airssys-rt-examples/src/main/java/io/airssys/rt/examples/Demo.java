@@ -48,6 +48,8 @@ public final class Demo {
         TypedRefExample.run(out);
         section(out, "What crosses between JVMs: the codec SPI and typed errors as data");
         CodecExample.run(out);
+        section(out, "DistributedMessageBroker: three nodes on a local NATS cluster");
+        DistributedExample.run(out);
     }
 
     private static void section(PrintStream out, String title) {

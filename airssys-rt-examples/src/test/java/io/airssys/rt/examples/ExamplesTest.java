@@ -56,6 +56,14 @@ class ExamplesTest {
     }
 
     @Test
+    void distributed() throws Exception {
+        assertThat(output(DistributedExample::run))
+                .containsPattern("node \\d+ asked node \\d+: Account balance: \\$125\\.50")
+                .containsPattern("a broadcast from node \\d+ was answered by \\[node \\d+, node \\d+, node \\d+\\]")
+                .contains("actors in the cluster: 4");
+    }
+
+    @Test
     void sendOptions() throws Exception {
         assertThat(output(SendOptionsExample::run))
                 .contains("send with headers: trace 4bf92f3577b34da6")
