@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Timeouts on a manual clock and a manual executor: no sleeping, no races. */
@@ -89,27 +90,52 @@ class TimeoutTest {
     }
 
     @Test
-    void aSendersOwnTimeoutDeadLettersTheSkippedMessageAsTimedOut() {
+    void aSendersOrTimeoutTimesOutItsOwnStageAndTheMessageIsStillProcessedAndCountedOnce() throws Exception {
         executor.runAll();
-        CompletableFuture<String> f = system.broker().send(id, new Work()).orTimeout(1, java.util.concurrent.TimeUnit.NANOSECONDS);
+        CompletableFuture<String> sent = system.broker().send(id, new Work());
+        CompletableFuture<String> f = sent.orTimeout(1, java.util.concurrent.TimeUnit.NANOSECONDS);
         await().atMost(Duration.ofSeconds(20)).until(f::isDone); // orTimeout runs on the JDK's own delayer
+        assertThat(f.exceptionNow()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(sent).as("the broker's future is not the timed-out stage").isNotDone();
         executor.runAll();
-        assertThat(handled.get()).isZero();
-        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.TIMED_OUT)).isEqualTo(1);
-        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.ACTOR_STOPPED)).isZero();
+        assertThat(handled.get()).isEqualTo(1);
+        assertThat(sent.get()).isEqualTo("done");
+        assertThat(system.broker().metrics().totalDelivered()).isEqualTo(1);
+        assertThat(system.broker().metrics().totalFailed()).isZero();
+        assertThat(system.broker().deadLetters().totalCount()).isZero();
+        CompletableFuture<String> g = system.broker().send(id, new Work()).completeOnTimeout("fallback", 1,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(g::isDone);
+        assertThat(g.get()).isEqualTo("fallback");
+        executor.runAll();
+        assertThat(handled.get()).isEqualTo(2);
+        assertThat(system.broker().metrics().totalDelivered()).isEqualTo(2);
+        assertThat(system.broker().metrics().totalFailed()).isZero();
     }
 
     @Test
-    void aSenderThatCompletesItsFutureItselfDeadLettersTheSkippedMessageAsCancelled() {
+    void aSenderCannotCompleteTheBrokersFutureItselfSoCountersAndDeadLettersStayTrue() {
         executor.runAll();
         CompletableFuture<String> f = system.broker().send(id, new Work());
-        f.complete("not needed any more");
-        CompletableFuture<String> g = system.broker().send(id, new Work());
-        g.completeExceptionally(new IllegalStateException("gave up"));
+        assertThatThrownBy(() -> f.complete("not needed any more")).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("cancel");
+        assertThatThrownBy(() -> f.completeExceptionally(new IllegalStateException("gave up")))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> f.obtrudeValue("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> f.obtrudeException(new IllegalStateException())).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> f.completeAsync(() -> "x")).isInstanceOf(UnsupportedOperationException.class);
         executor.runAll();
-        assertThat(handled.get()).isZero();
-        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.CANCELLED)).isEqualTo(2);
-        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.ACTOR_STOPPED)).isZero();
+        assertThat(f.join()).isEqualTo("done");
+        assertThatThrownBy(() -> f.obtrudeValue("rewritten")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(f.join()).isEqualTo("done");
+        assertThat(system.broker().metrics().totalDelivered()).isEqualTo(1);
+        assertThat(system.broker().metrics().totalFailed()).isZero();
+        // cancel keeps its meaning: a message not started is skipped and dead-lettered CANCELLED
+        CompletableFuture<String> c = system.broker().send(id, new Work());
+        assertThat(c.cancel(false)).isTrue();
+        executor.runAll();
+        assertThat(handled.get()).isEqualTo(1);
+        assertThat(system.broker().deadLetters().countsByReason().get(DeadLetterReason.CANCELLED)).isEqualTo(1);
     }
 
     @Test

@@ -35,6 +35,14 @@ import java.util.concurrent.TimeoutException;
  * that loses still fails the future (the caller stops waiting), but with an error that says the
  * actor was processing the message. Covered by {@code StartVersusTimeoutTest} (jcstress) and
  * {@code FaultInjectionTest.timeoutsUnderLoadSkipTimedOutMessagesAndEveryFutureCompletes}.
+ *
+ * <p>The future a sender holds cannot be completed from outside: {@code complete},
+ * {@code completeExceptionally}, {@code obtrude*} and {@code completeAsync} throw
+ * {@link UnsupportedOperationException}, since an outcome the actor did not produce would skew the
+ * counters and mislabel a dead letter. {@code orTimeout} and {@code completeOnTimeout} return a
+ * dependent stage that times out on its own; the message keeps the broker's timeout
+ * ({@code SendOptions.timeout}). {@code cancel} keeps its meaning: a message not started is skipped
+ * and dead-lettered {@code CANCELLED}. Covered by {@code TimeoutTest}.
  */
 public final class Envelope extends CompletableFuture<Object> {
 
@@ -293,7 +301,7 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return {@code true} if this call decided the outcome
      */
     public boolean succeed(Object value) {
-        boolean won = complete(value);
+        boolean won = super.complete(value);
         if (won) {
             afterOutcome();
         }
@@ -307,11 +315,74 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return {@code true} if this call decided the outcome
      */
     public boolean fail(Throwable error) {
-        boolean won = completeExceptionally(error);
+        boolean won = super.completeExceptionally(error);
         if (won) {
             afterOutcome();
         }
         return won;
+    }
+
+    // ------------------------------------------------------------------ the sender's view
+
+    private static UnsupportedOperationException completedByTheBroker() {
+        return new UnsupportedOperationException("this future is completed by the broker (the actor's result, a"
+                + " timeout, or the actor stopping); cancel() it to withdraw a message that has not started, or"
+                + " use SendOptions.timeout for a deadline");
+    }
+
+    /** Refused: the broker completes this future. */
+    @Override
+    public boolean complete(Object value) {
+        throw completedByTheBroker();
+    }
+
+    /** Refused: the broker completes this future. */
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        throw completedByTheBroker();
+    }
+
+    /** Refused: the broker completes this future. */
+    @Override
+    public void obtrudeValue(Object value) {
+        throw completedByTheBroker();
+    }
+
+    /** Refused: the broker completes this future. */
+    @Override
+    public void obtrudeException(Throwable ex) {
+        throw completedByTheBroker();
+    }
+
+    /** Refused: the broker completes this future. */
+    @Override
+    public CompletableFuture<Object> completeAsync(java.util.function.Supplier<?> supplier,
+                                                   java.util.concurrent.Executor executor) {
+        throw completedByTheBroker();
+    }
+
+    /** Refused: the broker completes this future. */
+    @Override
+    public CompletableFuture<Object> completeAsync(java.util.function.Supplier<?> supplier) {
+        throw completedByTheBroker();
+    }
+
+    /**
+     * Returns a dependent stage that fails with {@link TimeoutException} after {@code timeout};
+     * the message itself keeps the broker's timeout and is processed and counted as usual.
+     */
+    @Override
+    public CompletableFuture<Object> orTimeout(long timeout, java.util.concurrent.TimeUnit unit) {
+        return copy().orTimeout(timeout, unit);
+    }
+
+    /**
+     * Returns a dependent stage that completes with {@code value} after {@code timeout}; the
+     * message itself keeps the broker's timeout and is processed and counted as usual.
+     */
+    @Override
+    public CompletableFuture<Object> completeOnTimeout(Object value, long timeout, java.util.concurrent.TimeUnit unit) {
+        return copy().completeOnTimeout(value, timeout, unit);
     }
 
     /**
@@ -371,21 +442,13 @@ public final class Envelope extends CompletableFuture<Object> {
         if (isCancelled()) {
             reason = DeadLetterReason.CANCELLED;
             detail = "cancelled by its sender before it started";
-        } else if (isCompletedExceptionally()) {
-            Throwable t = exceptionNow();
-            if (t instanceof SendException se) {
-                reason = reasonOf(se.error());
-                detail = t.getMessage();
-            } else if (t instanceof TimeoutException) {
-                reason = DeadLetterReason.TIMED_OUT; // the sender's own orTimeout
-                detail = "timed out by its sender (" + t + ") before it started";
-            } else {
-                reason = DeadLetterReason.CANCELLED;
-                detail = "completed exceptionally by its sender (" + t + ") before it started";
-            }
+        } else if (exceptionNow() instanceof SendException se) {
+            reason = reasonOf(se.error()); // the broker's timeout, or the actor stopping
+            detail = se.getMessage();
         } else {
-            reason = DeadLetterReason.CANCELLED; // complete(v) or completeOnTimeout by the sender
-            detail = "completed by its sender before it started";
+            // only the broker completes an envelope; a failure of another kind was its own
+            reason = DeadLetterReason.ACTOR_STOPPED;
+            detail = "failed before it started: " + exceptionNow();
         }
         outcomes.undelivered(message, priority, sentNanos, target, reason, detail);
     }
