@@ -17,5 +17,11 @@ public enum DeadLetterReason {
     /** It was sent to a topic that no actor subscribes to. */
     NO_SUBSCRIBER,
     /** The receiving actor has no handler for the message's type. */
-    UNHANDLED
+    UNHANDLED,
+    /**
+     * It came from another node and could not be decoded here (its type is not registered with
+     * this node's codec, or its bytes are malformed); the dead letter's message is a placeholder
+     * that names the type. Only a broker that spans JVMs reports it.
+     */
+    UNDECODABLE
 }

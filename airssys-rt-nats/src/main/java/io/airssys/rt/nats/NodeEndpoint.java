@@ -4,9 +4,13 @@ import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
 import io.airssys.rt.broker.BrokerError;
 import io.airssys.rt.broker.BrokerException;
+import io.airssys.rt.Priority;
 import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.broker.Reply;
+import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.deadletter.DeadLetterQueue;
+import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.spi.CodecException;
 import io.airssys.rt.spi.DeliveryFailure;
 import io.airssys.rt.spi.MessageCodec;
@@ -15,6 +19,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.impl.Headers;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,6 +96,7 @@ final class NodeEndpoint implements AutoCloseable {
                 case METRICS -> answer(replyTo, () -> local.metrics().toString());
             }
         } catch (CodecException e) {
+            deadLetterUndecodable(m, e);
             fail(replyTo, new BrokerException(BrokerError.CODEC_FAILED, null, "the receiving node could not decode "
                     + e.typeName() + ": " + e.getMessage(), e));
         } catch (DeliveryException e) {
@@ -122,7 +128,38 @@ final class NodeEndpoint implements AutoCloseable {
             // counted and dead-lettered on this node by the local broker: where the message died
             LOG.log(System.Logger.Level.DEBUG, "a remote trySend was refused here: {0}", refused.getMessage());
         } catch (CodecException e) {
-            LOG.log(System.Logger.Level.WARNING, "a remote trySend did not decode; dropped: {0}", e.getMessage());
+            deadLetterUndecodable(h, body, e); // the message died here: this node's dead letters say so
+        }
+    }
+
+    private void deadLetterUndecodable(io.nats.client.Message m, CodecException e) {
+        deadLetterUndecodable(m.getHeaders(), m.getData(), e);
+    }
+
+    /** A message that reached this node and does not decode is dead-lettered here, where it died. */
+    private void deadLetterUndecodable(Headers h, byte[] body, CodecException e) {
+        try {
+            Priority priority = h.getFirst(Wire.PRIORITY) == null ? Priority.NORMAL
+                    : Priority.valueOf(h.getFirst(Wire.PRIORITY));
+            UndecodableMessage placeholder = new UndecodableMessage(String.valueOf(h.getFirst(Wire.TYPE)),
+                    body == null ? 0 : body.length, e.getMessage());
+            List<DeadLetter.Target> targets = new ArrayList<>();
+            switch (Wire.opOf(h)) {
+                case SEND, TELL -> targets.add(new DeadLetter.ToActor(Wire.target(h)));
+                case BROADCAST -> Wire.targets(h.getFirst(Wire.TARGETS)).forEach(id -> targets.add(new DeadLetter.ToActor(id)));
+                case PUBLISH -> targets.add(new DeadLetter.ToTopic(h.getFirst(Wire.TOPIC), true));
+                default -> {
+                    return;
+                }
+            }
+            DeadLetterQueue dlq = local.deadLetters();
+            Instant now = dlq.now();
+            for (DeadLetter.Target t : targets) {
+                dlq.offer(new DeadLetter(placeholder, t, DeadLetterReason.UNDECODABLE, priority, now, now,
+                        e.getMessage()));
+            }
+        } catch (RuntimeException failed) {
+            LOG.log(System.Logger.Level.WARNING, "an undecodable message could not be dead-lettered", failed);
         }
     }
 
