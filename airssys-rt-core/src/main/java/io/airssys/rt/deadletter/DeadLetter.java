@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param target         the actor or topic it was sent to
  * @param reason         why it was not delivered
  * @param priority       the priority it was sent with
- * @param sentAt         when it was sent
+ * @param sentAt         when it was sent; for a fire-and-forget message, when it was dead-lettered (a
+ *                       {@code trySend} reads no clock)
  * @param deadLetteredAt when it was given up
  * @param detail         the error its sender saw, as text
  */

@@ -81,6 +81,8 @@ public final class Envelope extends CompletableFuture<Object> {
     final byte priority;
     /** {@code System.nanoTime()} at send, for the dead letter's timestamp. */
     final long sentNanos;
+    /** {@link #sentNanos} of a fire-and-forget message: no clock was read when it was sent. */
+    static final long UNSTAMPED = 0L;
     /** The sender's headers ({@link io.airssys.rt.broker.SendOptions#headers()}); {@code null} if none. */
     final Map<String, String> headers;
     /** Arrival order in the consumer's lanes; written by whoever moves it there. */
@@ -143,7 +145,7 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return a new envelope
      */
     public static Envelope oneWay(Object message, Priority priority) {
-        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0, null);
+        return new Envelope(message, null, 0, true, priority, UNSTAMPED, 0, null);
     }
 
     /**
@@ -155,7 +157,9 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return a new envelope
      */
     public static Envelope oneWay(Object message, Priority priority, Map<String, String> headers) {
-        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0, headers);
+        // NOTE: no clock read per fire-and-forget message (issue 9): a dead letter is stamped when
+        // it dies, and a deadline reads the clock itself (deadlineAfter)
+        return new Envelope(message, null, 0, true, priority, UNSTAMPED, 0, headers);
     }
 
     /**
@@ -211,7 +215,7 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param timeoutNanos the timeout, counted from the send; positive
      */
     public void deadlineAfter(long timeoutNanos) {
-        long d = sentNanos + timeoutNanos;
+        long d = (sentNanos != UNSTAMPED ? sentNanos : System.nanoTime()) + timeoutNanos;
         this.deadlineNanos = d == 0 ? 1 : d;
     }
 

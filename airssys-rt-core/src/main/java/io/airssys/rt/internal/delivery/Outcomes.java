@@ -114,7 +114,7 @@ public final class Outcomes {
      *
      * @param message    the message
      * @param priority   its priority ordinal
-     * @param sentNanos  {@code System.nanoTime()} when it was sent
+     * @param sentNanos  {@code System.nanoTime()} when it was sent, or {@code Envelope.UNSTAMPED}
      * @param target     where it was going
      * @param reason     why it was not delivered
      * @param detail     the error its sender saw
@@ -124,7 +124,8 @@ public final class Outcomes {
         failed.increment();
         DeadLetterQueue dlq = deadLetters;
         Instant now = dlq.now();
-        Instant sentAt = now.minusNanos(Math.max(0, System.nanoTime() - sentNanos));
+        // a fire-and-forget message reads no clock when sent: its letter is stamped when it dies
+        Instant sentAt = sentNanos == Envelope.UNSTAMPED ? now : now.minusNanos(Math.max(0, System.nanoTime() - sentNanos));
         dlq.offer(new DeadLetter((Message<?>) message, target, reason, Envelope.PRIORITIES[priority], sentAt, now,
                 detail == null ? reason.name() : detail));
     }
