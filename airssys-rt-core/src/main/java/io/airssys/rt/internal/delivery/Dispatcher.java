@@ -142,13 +142,29 @@ public final class Dispatcher {
     }
 
     /**
-     * The dispatcher's FIFO queue of runs; as an {@link Executor} it queues a run and submits
-     * a ticket (itself) to the real executor; as the ticket it runs the oldest run.
+     * The dispatcher's FIFO queue of runs, and the tickets that drain it.
+     *
+     * <p>As an {@link Executor} it queues a run and makes sure a ticket will take it; as the
+     * ticket it takes runs, oldest first, until the queue is empty. A ticket is submitted to the
+     * real executor only when no ticket is <em>pending</em> (submitted and not yet started): a
+     * pending ticket will poll the queue once it starts, so it takes the new run too. A ticket
+     * that starts and finds more runs waiting re-arms one pending ticket, so while runs wait there
+     * is always a ticket in the executor's queue for an idle worker (or for the spare thread a
+     * {@link ForkJoinPool} starts when a handler blocks in {@code join()}). With many actors fed
+     * by one producer, most runs are then queued with one lock-free offer and no executor
+     * submission or thread wake-up; before, every run cost a ticket, and the pool's submit and
+     * its signalWork were most of a message's cost. A ticket hands its thread back to the
+     * executor every {@link #RUNS_PER_TICKET} runs, so other tasks of a shared pool get it.
      */
     private static final class RunQueue implements Executor, Runnable {
+        /** Runs one ticket takes before it hands the thread back to the executor. */
+        static final int RUNS_PER_TICKET = 64;
+
         final ConcurrentLinkedQueue<Runnable> runs = new ConcurrentLinkedQueue<>();
         private final Executor executor;
         private final ForkJoinPool pool; // the executor if it is a ForkJoinPool, else null
+        /** 1 while a ticket is submitted and has not started polling, else 0. */
+        private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
         RunQueue(Executor executor) {
             this.executor = executor;
@@ -158,13 +174,21 @@ public final class Dispatcher {
         @Override
         public void execute(Runnable run) {
             runs.offer(run);
-            try {
-                executor.execute(this);
-            } catch (RejectedExecutionException e) {
-                if (runs.remove(run)) {
-                    throw e;
+            // NOTE: offer, then read pending; a ticket clears pending, then polls (run()). Both are
+            // volatile accesses, so if this producer sees a pending ticket, that ticket's poll
+            // comes after this offer and takes the run (or a later one, and re-arms): a run is
+            // never left without a ticket. FairnessTest, ActorSystemCloseTest and
+            // ActorRuntimeTest.aHandlerMayJoinAnotherActorsReplyOnTheDefaultPool cover it.
+            if (pending.get() == 0 && pending.compareAndSet(0, 1)) {
+                try {
+                    executor.execute(this);
+                } catch (RejectedExecutionException e) {
+                    pending.set(0);
+                    if (runs.remove(run)) {
+                        throw e;
+                    }
+                    return; // a ticket or a closing system's drain took it: it runs
                 }
-                return; // a ticket or a closing system's drain took it: it runs
             }
             // NOTE: a ForkJoinPool that is stopping (shutdownNow) still accepts a task one of
             // its workers pushes to its own queue, and never runs it; a closing system drains
@@ -179,12 +203,29 @@ public final class Dispatcher {
             }
         }
 
+        /** Keeps one ticket pending while runs wait, so an idle or spare thread can take them. */
+        private void rearm() {
+            if (!runs.isEmpty() && pending.get() == 0 && pending.compareAndSet(0, 1)) {
+                try {
+                    executor.execute(this);
+                } catch (RejectedExecutionException stopping) {
+                    pending.set(0); // a closing system drains what is left
+                }
+            }
+        }
+
         @Override
         public void run() {
-            Runnable run = runs.poll();
-            if (run != null) {
+            pending.set(0); // started: the next producer submits a ticket unless we re-arm one
+            for (int taken = 0; taken < RUNS_PER_TICKET; taken++) {
+                Runnable run = runs.poll();
+                if (run == null) {
+                    return;
+                }
+                rearm();
                 run.run();
             }
+            rearm(); // hand the thread back; a fresh ticket goes on
         }
     }
 }
