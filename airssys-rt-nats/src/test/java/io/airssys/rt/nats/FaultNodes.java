@@ -40,6 +40,17 @@ final class FaultNodes implements AutoCloseable {
         return Wire.nodeSubject(prefix, node.node());
     }
 
+    /**
+     * The index of the server that leads the registry's stream (named {@code n<i>} by
+     * {@link NatsCluster}), as {@code node} sees it: losing that server stalls the registry until
+     * JetStream elects another leader.
+     */
+    int registryLeader(Node node) throws IOException, JetStreamApiException {
+        String leader = node.connection().jetStreamManagement().getStreamInfo("KV_" + prefix + "-registry")
+                .getClusterInfo().getLeader();
+        return Integer.parseInt(leader.substring(1));
+    }
+
     /** Server {@code first} first, then the others: the client prefers it and fails over to the rest. */
     Options.Builder preferring(int first) {
         Options.Builder options = cluster.clientOptions(first);
