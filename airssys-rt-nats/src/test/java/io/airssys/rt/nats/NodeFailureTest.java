@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -92,6 +93,18 @@ class NodeFailureTest {
                 assertThat(failureOf(f, 10)).isInstanceOfSatisfying(SendException.class,
                         e -> assertThat(e.error()).isIn(SendError.TIMEOUT, SendError.ACTOR_STOPPED));
             }
+        }
+    }
+
+    /** A node whose process lost its connection can still be closed (by its owner's shutdown hook, say): quietly. */
+    @Test
+    void closingANodeWhoseConnectionIsGoneDoesNotThrow() throws Exception {
+        try (FaultNodes nodes = new FaultNodes(cluster)) {
+            FaultNodes.Node node = nodes.start(nodes.preferring(0), NatsNodes.contractCodec(), b -> b);
+            node.system().spawn(new FaultWorker().behavior());
+            node.connection().close();
+            assertThatCode(node.broker()::close).doesNotThrowAnyException();
+            assertThat(node.broker().isClosed()).isTrue();
         }
     }
 
