@@ -87,14 +87,10 @@ class CodecAcrossTheWireTest {
 
     @BeforeEach
     void twoNodesWithDifferentCodecs() throws Exception {
-        MessageTypes.Builder common = MessageTypes.builder().add("codec.Shared", Shared.class)
-                .add("codec.AskOdd", AskOdd.class).add("codec.AskReceiverOnly", AskReceiverOnly.class)
-                .add("codec.AskBig", AskBig.class).add("codec.Tell", Tell.class);
-        MessageCodec senderCodec = JacksonMessageCodec.of(common.add("codec.OnlyAtSender", OnlyAtSender.class).build());
-        MessageCodec receiverCodec = JacksonMessageCodec.of(MessageTypes.builder().add("codec.Shared", Shared.class)
-                .add("codec.AskOdd", AskOdd.class).add("codec.AskReceiverOnly", AskReceiverOnly.class)
-                .add("codec.AskBig", AskBig.class).add("codec.Tell", Tell.class)
-                .add("codec.ReceiverOnly", ReceiverOnly.class).build());
+        MessageCodec senderCodec = JacksonMessageCodec.of(onBothNodes().add("codec.OnlyAtSender", OnlyAtSender.class)
+                .build());
+        MessageCodec receiverCodec = JacksonMessageCodec.of(onBothNodes().add("codec.ReceiverOnly", ReceiverOnly.class)
+                .build());
         nodes = new FaultNodes(cluster);
         FaultNodes.Node s = nodes.start(nodes.preferring(0), senderCodec, b -> b);
         FaultNodes.Node r = nodes.start(nodes.preferring(0), receiverCodec, b -> b);
@@ -110,6 +106,12 @@ class CodecAcrossTheWireTest {
                 .build()).id();
         // the sender's directory knows the actor: a refusal at the sender needs no registry look-up
         assertThat(sender.send(actor, new Shared("hello")).get(20, TimeUnit.SECONDS)).isEqualTo("hello");
+    }
+
+    private static MessageTypes.Builder onBothNodes() {
+        return MessageTypes.builder().add("codec.Shared", Shared.class).add("codec.AskOdd", AskOdd.class)
+                .add("codec.AskReceiverOnly", AskReceiverOnly.class).add("codec.AskBig", AskBig.class)
+                .add("codec.Tell", Tell.class);
     }
 
     @AfterEach
