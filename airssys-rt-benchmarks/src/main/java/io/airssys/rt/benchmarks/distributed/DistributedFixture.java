@@ -10,6 +10,7 @@ import io.airssys.rt.nats.testing.NatsCluster;
 import io.airssys.rt.spi.MessageCodec;
 import io.airssys.rt.spi.MessageTypes;
 import io.nats.client.Connection;
+import io.nats.client.MessageHandler;
 import io.nats.client.Nats;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -103,6 +105,26 @@ public final class DistributedFixture implements AutoCloseable {
         Connection c = Nats.connect(cluster.clientOptions(server).reportNoResponders()
                 .connectionTimeout(Duration.ofSeconds(5)).build());
         connections.add(c);
+        return c;
+    }
+
+    /**
+     * Subscribes {@code handler} to {@code subject} on a new connection to server {@code server}
+     * (its own dispatcher thread), confirmed by that server before this returns.
+     *
+     * @param server  0 to {@value #NODES} - 1
+     * @param subject the subject
+     * @param handler called for every message, on the dispatcher's thread
+     * @return the subscriber's connection (closed with the fixture)
+     * @throws IOException          if it cannot connect
+     * @throws InterruptedException if interrupted
+     * @throws TimeoutException     if the server does not confirm the subscription in time
+     */
+    Connection subscribe(int server, String subject, MessageHandler handler)
+            throws IOException, InterruptedException, TimeoutException {
+        Connection c = connect(server);
+        c.createDispatcher(handler).subscribe(subject);
+        c.flush(TIMEOUT);
         return c;
     }
 

@@ -2,7 +2,6 @@ package io.airssys.rt.benchmarks.distributed;
 
 import io.airssys.rt.benchmarks.Messages;
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -53,11 +52,8 @@ public class RawJnatsPublishBenchmark {
         fixture = DistributedFixture.startCluster();
         subject = fixture.prefix() + ".sink";
         payload = DistributedFixture.CODEC.encode(new Messages.Work(1));
-        Connection subscriber = fixture.connect(1);
         // empty probes prove the subscription crossed the routes; only real payloads are counted
-        Dispatcher d = subscriber.createDispatcher(m -> (m.getData().length == 0 ? probes : received).add());
-        d.subscribe(subject);
-        subscriber.flush(DistributedFixture.TIMEOUT);
+        fixture.subscribe(1, subject, m -> (m.getData().length == 0 ? probes : received).add());
         publisher = fixture.connect(0);
         DistributedFixture.awaitTrue(() -> {
             publisher.publish(subject, PROBE);

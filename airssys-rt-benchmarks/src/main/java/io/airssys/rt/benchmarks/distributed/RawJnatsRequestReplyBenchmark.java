@@ -2,7 +2,6 @@ package io.airssys.rt.benchmarks.distributed;
 
 import io.airssys.rt.benchmarks.Messages;
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,10 +46,7 @@ public class RawJnatsRequestReplyBenchmark {
         fixture = DistributedFixture.startCluster();
         subject = fixture.prefix() + ".echo";
         payload = DistributedFixture.CODEC.encode(new Messages.Ping(42));
-        Connection responder = fixture.connect(1);
-        Dispatcher d = responder.createDispatcher(m -> responder.publish(m.getReplyTo(), m.getData()));
-        d.subscribe(subject);
-        responder.flush(DistributedFixture.TIMEOUT);
+        fixture.subscribe(1, subject, m -> m.getConnection().publish(m.getReplyTo(), m.getData()));
         requester = fixture.connect(0);
         DistributedFixture.awaitTrue(() -> {
             try {

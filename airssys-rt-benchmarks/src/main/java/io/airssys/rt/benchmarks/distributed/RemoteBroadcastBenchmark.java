@@ -1,6 +1,7 @@
 package io.airssys.rt.benchmarks.distributed;
 
 import io.airssys.rt.ActorId;
+import io.airssys.rt.benchmarks.BroadcastBenchmark;
 import io.airssys.rt.benchmarks.Messages;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.Reply;
@@ -18,7 +19,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,15 +86,7 @@ public class RemoteBroadcastBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OperationsPerInvocation(IN_FLIGHT)
     public List<Reply<Integer>> pipelined() {
-        List<CompletableFuture<List<Reply<Integer>>>> all = new ArrayList<>(IN_FLIGHT);
-        for (int i = 0; i < IN_FLIGHT; i++) {
-            all.add(caller.broadcast(ping));
-        }
-        List<Reply<Integer>> last = null;
-        for (CompletableFuture<List<Reply<Integer>>> f : all) {
-            last = f.join();
-        }
-        return last;
+        return BroadcastBenchmark.pipelined(caller, ping, IN_FLIGHT);
     }
 
     /**
