@@ -1,5 +1,6 @@
 package io.airssys.rt.benchmarks;
 
+import io.airssys.rt.Message;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.broker.MessageBroker;
 import io.airssys.rt.broker.Reply;
@@ -70,12 +71,26 @@ public class BroadcastBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OperationsPerInvocation(IN_FLIGHT)
     public List<Reply<Integer>> pipelined() {
-        List<CompletableFuture<List<Reply<Integer>>>> all = new ArrayList<>(IN_FLIGHT);
-        for (int i = 0; i < IN_FLIGHT; i++) {
-            all.add(broker.broadcast(ping));
+        return pipelined(broker, ping, IN_FLIGHT);
+    }
+
+    /**
+     * Starts {@code inFlight} broadcasts at once, then joins every one (the pipelined variant,
+     * shared with the distributed broadcast benchmark).
+     *
+     * @param broker   the broker that broadcasts
+     * @param message  the request
+     * @param inFlight how many broadcasts are started before the first is joined
+     * @param <R>      the reply type
+     * @return the last broadcast's replies
+     */
+    public static <R> List<Reply<R>> pipelined(MessageBroker broker, Message<R> message, int inFlight) {
+        List<CompletableFuture<List<Reply<R>>>> all = new ArrayList<>(inFlight);
+        for (int i = 0; i < inFlight; i++) {
+            all.add(broker.broadcast(message));
         }
-        List<Reply<Integer>> last = null;
-        for (CompletableFuture<List<Reply<Integer>>> f : all) {
+        List<Reply<R>> last = null;
+        for (CompletableFuture<List<Reply<R>>> f : all) {
             last = f.join();
         }
         return last;

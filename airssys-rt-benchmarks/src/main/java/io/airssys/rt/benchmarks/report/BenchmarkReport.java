@@ -1,5 +1,7 @@
 package io.airssys.rt.benchmarks.report;
 
+import io.airssys.rt.nats.testing.NatsServerBinary;
+import io.airssys.rt.nats.testing.NatsServerNotInstalledException;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -32,6 +34,10 @@ import java.util.TreeMap;
  * its numbers mean little), {@code quick} (the default, about 10 minutes on 2 cores) and
  * {@code full} (3 forks everywhere, longer iterations). Latency benchmarks always use at
  * least 3 forks outside smoke: thread handoff on these VMs is bimodal per JVM run.
+ *
+ * <p>A third JMH run measures the distributed broker on a local 3-server NATS cluster beside raw
+ * jnats ({@code io.airssys.rt.benchmarks.distributed}), only if {@code nats-server} is installed;
+ * otherwise its section says it was skipped and how to install it.
  *
  * <p>Where a target is missed the table says so; nothing is tuned to pass.
  */
@@ -81,17 +87,35 @@ public final class BenchmarkReport {
         results.addAll(run(p, p.forks(), "(LatencyBreakdownBenchmark|ThroughputBenchmark|BroadcastBenchmark"
                 + "|ScalabilityBenchmark|TopicRoutingBenchmark|PerActorTopicBenchmark|pekko\\.PekkoTellBenchmark|pekko\\.PekkoThroughputBenchmark"
                 + "|pekko\\.PekkoBroadcastBenchmark)\\.", out.resolve("jmh-other.json")));
+        String natsSkipped = natsServerMissing();
+        if (natsSkipped == null) {
+            System.out.println("running JMH: distributed, a local 3-server NATS cluster per benchmark (" + p.forks()
+                    + " fork(s))...");
+            results.addAll(run(p, p.forks(), "distributed\\.", out.resolve("jmh-distributed.json")));
+        } else {
+            System.out.println("distributed benchmarks " + natsSkipped);
+        }
 
         String machine = Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ", JDK " + Runtime.version() + ", max heap per fork as configured";
-        String report = new Tables(results, memory, p.registered()).markdown(machine,
+        String report = new Tables(results, memory, p.registered(), natsSkipped).markdown(machine,
                 (System.nanoTime() - start) / 1_000_000_000L);
         Files.writeString(out.resolve("report.md"), report);
         charts(results, memory, p, out);
         System.out.println();
         System.out.println(report);
         System.out.println("wrote " + out.resolve("report.md") + ", jmh-latency.json, jmh-other.json, "
-                + "latency-vs-actors.png, throughput-vs-actors.png");
+                + (natsSkipped == null ? "jmh-distributed.json, " : "") + "latency-vs-actors.png, throughput-vs-actors.png");
+    }
+
+    /** Null if nats-server is installed, else why the distributed section is skipped. */
+    private static String natsServerMissing() {
+        try {
+            NatsServerBinary.locate();
+            return null;
+        } catch (NatsServerNotInstalledException e) {
+            return "skipped: nats-server not installed (scripts/ensure-nats-server.sh installs it)";
+        }
     }
 
     private static Collection<RunResult> run(Profile p, int forks, String include, Path json) throws Exception {

@@ -23,24 +23,44 @@ final class Tables {
     private static final String SCALE = "ScalabilityBenchmark.sendToRandomActor";
     private static final String TOPIC = "TopicRoutingBenchmark.";
     private static final String PER_ACTOR = "PerActorTopicBenchmark.";
+    private static final String DIST = "distributed.";
+    private static final String REMOTE_RR = DIST + "RemoteRequestResponseBenchmark.roundTrip";
+    private static final String RAW_RR = DIST + "RawJnatsRequestReplyBenchmark.requestReply";
+    private static final String REMOTE_TPUT = DIST + "RemoteThroughputBenchmark.fireAndForgetProcessed";
+    private static final String RAW_PUB = DIST + "RawJnatsPublishBenchmark.publishReceived";
+    private static final String REMOTE_BC = DIST + "RemoteBroadcastBenchmark.";
+    private static final String REMOTE_REG = DIST + "RemoteRegistrationBenchmark.register";
+    /** The distributed benchmarks report microseconds; the formatting here takes nanoseconds. */
+    private static final double NS_PER_US = 1_000;
 
     private final BenchmarkReport.Results r;
     private final BenchmarkReport.Memory m;
     private final String[] registered;
+    private final String distributedSkipped;
     private final StringBuilder md = new StringBuilder();
 
-    Tables(BenchmarkReport.Results results, BenchmarkReport.Memory memory, String[] registered) {
+    /**
+     * @param distributedSkipped why the distributed benchmarks did not run (shown in their section),
+     *                           or null if they ran
+     */
+    Tables(BenchmarkReport.Results results, BenchmarkReport.Memory memory, String[] registered,
+           String distributedSkipped) {
         this.r = results;
         this.m = memory;
         this.registered = registered.clone();
+        this.distributedSkipped = distributedSkipped;
     }
 
     private void header(String title, String note) {
+        header(title, note, "spec claim", "Pekko");
+    }
+
+    private void header(String title, String note, String claim, String other) {
         md.append("\n### ").append(title).append("\n\n");
         if (note != null) {
             md.append(note).append("\n\n");
         }
-        md.append("| metric | spec claim | airssys-rt | Pekko | ratio | target met? |\n");
+        md.append("| metric | ").append(claim).append(" | airssys-rt | ").append(other).append(" | ratio | target met? |\n");
         md.append("|---|---|---|---|---|---|\n");
     }
 
@@ -115,6 +135,7 @@ final class Tables {
         scalability();
         memory();
         topics();
+        distributed();
         md.append("\nSettings: **default** = `ActorSystem.create()` (ForkJoinPool, one thread per core, 30 s timeout ")
                 .append("timer per request, 20 µs caller spin); **low-latency** = one dispatcher thread spinning 50 µs ")
                 .append("before parking (`spinningDispatcher`), 50 µs caller spin (`joinSpin`), no default timeout. ")
@@ -270,6 +291,64 @@ final class Tables {
         row("per-actor topic, publish to one of 5,000 / 20,000", "–",
                 fmtNs(r.score(PER_ACTOR + "publishToOne", "subscribed=5000")) + " / "
                         + fmtNs(r.score(PER_ACTOR + "publishToOne", "subscribed=20000")), "–", "–", "info");
+    }
+
+    private void distributed() {
+        String title = "Distributed (NATS, 3 local servers)";
+        if (distributedSkipped != null) {
+            md.append("\n### ").append(title).append("\n\n").append(distributedSkipped).append("\n");
+            return;
+        }
+        header(title, "Issue 11: `DistributedMessageBroker` on a local 3-server nats-server cluster (3 broker nodes, "
+                + "one per server, registry replicas 3; a fresh cluster per benchmark), each figure beside raw jnats "
+                + "doing the same between a connection to server 0 and one to server 1, with the same payload bytes. "
+                + "The ratio here is airssys-rt / raw jnats: for a time lower is better, for a rate higher.",
+                "issue target", "raw jnats");
+        double ours = r.percentile(50, REMOTE_RR) * NS_PER_US;
+        double raw = r.percentile(50, RAW_RR) * NS_PER_US;
+        row("remote round trip: node 0 → echo actor on node 1 (median)", "≤ 1.2x raw jnats", sampledUs(REMOTE_RR),
+                sampledUs(RAW_RR) + " (request-reply, trivial responder)", times(ours / raw, "the raw time"),
+                judged(ours / raw <= 1.2, "≤ 1.2x raw jnats request-reply", in(REMOTE_RR), in(RAW_RR)));
+        double sent = r.score(REMOTE_TPUT);
+        double published = r.score(RAW_PUB);
+        row("remote fire-and-forget: node 0 `trySend` → counting actor on node 1, messages processed per second",
+                "≥ 0.8x raw publish", perSecond(sent), perSecond(published) + " (publish, counted by the subscriber)",
+                times(sent / published, "the raw rate"),
+                judged(sent / published >= 0.8, "≥ 0.8x raw jnats publish", in(REMOTE_TPUT), in(RAW_PUB)));
+        row("broadcast to 30 actors on 3 nodes (10 each) from node 0, replies gathered, one at a time", "–",
+                fmtNs(r.score(REMOTE_BC + "oneAtATime") * NS_PER_US), "–", "–", "info");
+        double pipelined = r.score(REMOTE_BC + "pipelined");
+        row("broadcast to 30 actors on 3 nodes, pipelined: broadcasts/s (deliveries/s)", "–",
+                perSecond(pipelined) + " (" + perSecond(pipelined * 30) + ")", "–", "–", "info");
+        double registrations = r.score(REMOTE_REG);
+        row("cluster-wide registrations per second on node 0 (one registry round trip per actor)", "100,000 actors",
+                perSecond(registrations) + "; 100,000 actors would take "
+                        + duration(100_000 / registrations), "–", "–", "info");
+    }
+
+    /** A sampled figure in microseconds, shown like {@link #sampled}. */
+    private String sampledUs(String bench) {
+        double[] range = r.range(bench);
+        return fmtNs(r.percentile(50, bench) * NS_PER_US) + " median, p99 " + fmtNs(r.percentile(99, bench) * NS_PER_US)
+                + ", fork medians " + fmtNs(range[0] * NS_PER_US) + "–" + fmtNs(range[1] * NS_PER_US);
+    }
+
+    private static String times(double ratio, String of) {
+        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "n/a"
+                : String.format(Locale.ROOT, "%.2fx %s", ratio, of);
+    }
+
+    /** A rate that may be small (registrations): plain below 10,000 per second. */
+    private static String perSecond(double rate) {
+        return Double.isNaN(rate) || rate >= 10_000 ? fmtRate(rate) : String.format(Locale.ROOT, "%.0f/s", rate);
+    }
+
+    private static String duration(double seconds) {
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+            return "n/a";
+        }
+        return seconds >= 120 ? String.format(Locale.ROOT, "%.1f min", seconds / 60)
+                : String.format(Locale.ROOT, "%.1f s", seconds);
     }
 
     private static String human(long bytes) {
