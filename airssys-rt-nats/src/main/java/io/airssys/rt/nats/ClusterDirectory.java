@@ -225,6 +225,12 @@ final class ClusterDirectory implements ActorDirectory, KeyValueWatcher {
         return beat == null ? -1 : now - beat;
     }
 
+    /** When this node last saw {@code n}'s heartbeat ({@code System.nanoTime()}), or -1. */
+    long lastBeatNanos(int n) {
+        Long beat = lastBeat.get(n);
+        return beat == null ? -1 : beat;
+    }
+
     /** Whether {@code n} still holds its claim (a node declared dead has lost it). */
     boolean claimed(int n) {
         return claims.containsKey(n);

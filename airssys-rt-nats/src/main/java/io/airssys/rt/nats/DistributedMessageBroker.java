@@ -426,18 +426,23 @@ public final class DistributedMessageBroker implements BrokerNode {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        boolean revoked = false;
         try {
             liveness.close();
             endpoint.close();
-            List<ActorId> mine = local.actorIds();
-            for (ActorId id : mine) {
+            // NOTE: only entries this node still owns, and none once its claim was revoked: a
+            // survivor already removed them, and an id may since be registered elsewhere
+            // (NodeFailureTest: a hung node that resumes must not delete the survivor's entries).
+            revoked = !directory.claimed(node);
+            for (ActorId id : revoked ? List.<ActorId>of() : local.actorIds()) {
                 List<String> patterns = local.subscriptions(id);
                 ClusterDirectory.Entry e = directory.entry(id);
+                if (e == null || e.node() != node) {
+                    continue;
+                }
                 try {
                     registry.deleteSubscriptions(id, patterns);
-                    if (e != null) {
-                        registry.deleteActor(id, e.revision());
-                    }
+                    registry.deleteActor(id, e.revision());
                 } catch (IOException | RuntimeException failed) {
                     LOG.log(System.Logger.Level.WARNING, "could not remove " + id + " from the registry", failed);
                 }
@@ -445,8 +450,10 @@ public final class DistributedMessageBroker implements BrokerNode {
             local.close();
             remote.failAll("the caller's node closed before the answer came");
             try {
-                registry.releaseNode(node);
-            } catch (IOException failed) {
+                if (!revoked) {
+                    registry.releaseNode(node);
+                }
+            } catch (IOException | RuntimeException failed) {
                 LOG.log(System.Logger.Level.WARNING, "could not release node " + node, failed);
             }
         } finally {

@@ -190,6 +190,8 @@ final class NodeEndpoint implements AutoCloseable {
                 }
                 Headers h = new Headers().put(Wire.STATUS, Wire.OK);
                 connection.publish(replyTo, h, Wire.frames(frames));
+            } catch (IllegalArgumentException tooLarge) { // jnats: over the server's max_payload
+                fail(replyTo, tooLarge(MessageTypes.FAILURE, tooLarge));
             } catch (RuntimeException e) {
                 fail(replyTo, e);
             }
@@ -213,11 +215,21 @@ final class NodeEndpoint implements AutoCloseable {
         }
         try {
             Object v = value.call();
-            Headers h = new Headers().put(Wire.STATUS, Wire.OK).put(Wire.TYPE, codec.types().nameOf(v));
-            connection.publish(replyTo, h, codec.encode(v));
+            String type = codec.types().nameOf(v);
+            Headers h = new Headers().put(Wire.STATUS, Wire.OK).put(Wire.TYPE, type);
+            try {
+                connection.publish(replyTo, h, codec.encode(v));
+            } catch (IllegalArgumentException tooLarge) { // jnats: over the server's max_payload
+                fail(replyTo, tooLarge(type, tooLarge));
+            }
         } catch (Exception e) {
             fail(replyTo, e);
         }
+    }
+
+    private static BrokerException tooLarge(String type, IllegalArgumentException e) {
+        return new BrokerException(BrokerError.CODEC_FAILED, null, "the reply could not cross back: " + e.getMessage(),
+                new CodecException(CodecException.Reason.TOO_LARGE, type, e.getMessage(), e));
     }
 
     private void fail(String replyTo, Throwable error) {

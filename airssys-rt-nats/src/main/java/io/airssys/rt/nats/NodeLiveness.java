@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  *
  * <p>nats-server 2.9 has no per-key TTL, so liveness is explicit: every node writes its heartbeat
  * key {@code h.<node>} each {@code interval}, and every node notes, on its own clock, when it last
- * saw each other node's heartbeat. A node silent for {@code deadAfter} is declared dead by
+ * saw each node's heartbeat, its own included; a node is silent for as long as its last
+ * heartbeat is older than this node's own last one, as both came back through the watch. A node silent for {@code deadAfter} is declared dead by
  * whichever survivor first revokes its claim {@code n.<node>} (a delete with the claim's revision
  * as expected revision: exactly one survivor wins); that survivor removes the dead node's actors
  * and subscriptions from the registry, each with its entry's revision, so an id the dead node held
@@ -69,7 +70,14 @@ final class NodeLiveness implements AutoCloseable {
                 return;
             }
             registry.heartbeat(node, token);
-            long now = System.nanoTime();
+            // NOTE: silence is measured against this node's own heartbeat as it comes back through
+            // the same watch, not against the wall clock: a registry that stalls (a JetStream leader
+            // election after a server died) delays every heartbeat alike, and nobody is declared
+            // dead for it (ServerFailureTest).
+            long now = directory.lastBeatNanos(node);
+            if (now == -1) {
+                return;
+            }
             for (Map.Entry<Integer, Long> claim : directory.claims().entrySet()) {
                 int other = claim.getKey();
                 if (other != node && directory.silenceNanos(other, now) > deadAfterNanos) {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -96,7 +97,10 @@ final class RemoteCalls {
         result.whenComplete((v, e) -> pending.remove(result));
         CompletableFuture<io.nats.client.Message> call;
         try {
-            call = connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body, timeout);
+            // NOTE: jnats completes a timed-out request only in its periodic cleanup (every 5 s by
+            // default); the caller's deadline is ours to keep (NodeFailureTest)
+            call = connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body, timeout)
+                    .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (IllegalArgumentException tooLarge) {
             result.completeExceptionally(codecFailed(target, "cannot send to node " + node, new CodecException(
                     CodecException.Reason.TOO_LARGE, messageType, tooLarge.getMessage(), tooLarge)));
@@ -123,6 +127,7 @@ final class RemoteCalls {
         pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));
         connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body, timeout)
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         result.completeExceptionally(noReply(node, error, timeout, null, messageType));

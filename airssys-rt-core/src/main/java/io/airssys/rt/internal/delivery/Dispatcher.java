@@ -155,6 +155,11 @@ public final class Dispatcher {
      * submission or thread wake-up; before, every run cost a ticket, and the pool's submit and
      * its signalWork were most of a message's cost. A ticket hands its thread back to the
      * executor every {@link #RUNS_PER_TICKET} runs, so other tasks of a shared pool get it.
+     *
+     * <p>Only a {@link ForkJoinPool} gets draining tickets. Any other executor (virtual threads,
+     * an unknown executor) gets one ticket per run, as a task it can schedule on its own terms:
+     * on virtual threads each run keeps its own thread, so a handler that blocks parks only
+     * itself.
      */
     private static final class RunQueue implements Executor, Runnable {
         /** Runs one ticket takes before it hands the thread back to the executor. */
@@ -165,6 +170,8 @@ public final class Dispatcher {
         private final ForkJoinPool pool; // the executor if it is a ForkJoinPool, else null
         /** 1 while a ticket is submitted and has not started polling, else 0. */
         private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+        /** The ticket of an executor that is not a pool: runs the oldest run. */
+        private final Runnable oneRun = this::runOldest;
 
         RunQueue(Executor executor) {
             this.executor = executor;
@@ -174,6 +181,10 @@ public final class Dispatcher {
         @Override
         public void execute(Runnable run) {
             runs.offer(run);
+            if (pool == null) {
+                oneTicketPerRun(run);
+                return;
+            }
             // NOTE: offer, then read pending; a ticket clears pending, then polls (run()). Both are
             // volatile accesses, so if this producer sees a pending ticket, that ticket's poll
             // comes after this offer and takes the run (or a later one, and re-arms): a run is
@@ -200,6 +211,24 @@ public final class Dispatcher {
             // ActorSystemCloseTest.aRunQueuedWhenTheShutdownTimeoutExpiresStillTerminatesItsActor
             if (pool != null && (pool.isTerminating() || pool.isTerminated()) && runs.remove(run)) {
                 throw new RejectedExecutionException("the ForkJoinPool is stopping");
+            }
+        }
+
+        private void oneTicketPerRun(Runnable run) {
+            try {
+                executor.execute(oneRun);
+            } catch (RejectedExecutionException e) {
+                if (runs.remove(run)) {
+                    throw e;
+                }
+                // a ticket or a closing system's drain took it: it runs
+            }
+        }
+
+        private void runOldest() {
+            Runnable run = runs.poll();
+            if (run != null) {
+                run.run();
             }
         }
 
