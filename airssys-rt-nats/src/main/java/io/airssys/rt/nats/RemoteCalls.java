@@ -97,10 +97,8 @@ final class RemoteCalls {
         result.whenComplete((v, e) -> pending.remove(result));
         CompletableFuture<io.nats.client.Message> call;
         try {
-            // NOTE: jnats completes a timed-out request only in its periodic cleanup (every 5 s by
-            // default); the caller's deadline is ours to keep (NodeFailureTest)
-            call = connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body, timeout)
-                    .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            call = withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body,
+                    grace(timeout)), timeout);
         } catch (IllegalArgumentException tooLarge) {
             result.completeExceptionally(codecFailed(target, "cannot send to node " + node, new CodecException(
                     CodecException.Reason.TOO_LARGE, messageType, tooLarge.getMessage(), tooLarge)));
@@ -126,8 +124,8 @@ final class RemoteCalls {
         CompletableFuture<List<Reply<R>>> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));
-        connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body, timeout)
-                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body, grace(timeout)),
+                timeout)
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         result.completeExceptionally(noReply(node, error, timeout, null, messageType));
@@ -141,6 +139,26 @@ final class RemoteCalls {
                 });
         return result;
     }
+
+    /**
+     * The caller's own deadline on a request. The receiving node got the same time left and
+     * answers {@code TIMEOUT} itself when it runs out (after skipping the message if it had not
+     * started), so the caller normally learns of a timeout from the node that decided it. This
+     * deadline is later by a grace period (a quarter of the timeout, at least 100 ms, for the
+     * transit the receiver's clock did not see) and only ends a wait on a node that is gone or
+     * hung. It is kept here because jnats completes a timed-out request only in its periodic
+     * cleanup, every 5 s by default (NodeFailureTest).
+     */
+    private static <T> CompletableFuture<T> withDeadline(CompletableFuture<T> call, Duration timeout) {
+        return call.orTimeout(grace(timeout).toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static Duration grace(Duration timeout) {
+        Duration extra = timeout.dividedBy(4);
+        return timeout.plus(extra.compareTo(GRACE) < 0 ? GRACE : extra);
+    }
+
+    private static final Duration GRACE = Duration.ofMillis(100);
 
     private Object value(io.nats.client.Message reply, ActorId target) {
         Headers h = reply.getHeaders();

@@ -24,8 +24,10 @@ import java.util.Map;
  *
  * <p>A request goes to the owning node's one subject ({@code <prefix>.node.<n>}); the operation
  * header says what it asks for. The remaining time travels as milliseconds, not as a deadline:
- * the nodes' clocks need not agree, and the receiver's deadline (its own clock, now plus the
- * remaining time) is never later than the caller's, so a message whose caller gave up is skipped.
+ * the nodes' clocks need not agree. The receiver's deadline (its own clock, now plus the
+ * remaining time) is later than the caller's by the transit; the receiver answers {@code TIMEOUT}
+ * when it passes, having skipped the message if it had not started, and the caller waits a grace
+ * period past its own deadline for that answer (see {@code RemoteCalls}).
  */
 final class Wire {
 
