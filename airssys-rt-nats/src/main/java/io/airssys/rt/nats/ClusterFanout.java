@@ -9,7 +9,6 @@ import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.broker.SendOptions;
-import io.nats.client.impl.Headers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,13 +86,13 @@ final class ClusterFanout {
     private <R> CompletableFuture<List<Reply<R>>> remotePart(int toNode, List<ActorId> ids, Message<R> message,
                                                             SendOptions options, Duration timeout, String topic) {
         try {
-            Headers h = Wire.request(topic == null ? Wire.Op.BROADCAST : Wire.Op.PUBLISH, null,
+            Wire.Meta h = Wire.request(topic == null ? Wire.Op.BROADCAST : Wire.Op.PUBLISH, null,
                     remote.typeName(message, null), DistributedMessageBroker.priorityOf(options, Priority.NORMAL), timeout.toMillis(),
                     options.headers());
             if (topic == null) {
-                h.put(Wire.TARGETS, Wire.targets(ids));
+                h.targets(ids);
             } else {
-                h.put(Wire.TOPIC, topic);
+                h.topic(topic);
             }
             return remote.requestAll(toNode, h, remote.encode(message, null), timeout,
                     message.getClass().getSimpleName());

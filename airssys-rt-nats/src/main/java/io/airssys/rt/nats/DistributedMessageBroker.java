@@ -22,7 +22,6 @@ import io.airssys.rt.mailbox.Mailbox;
 import io.airssys.rt.spi.ActorDirectory;
 import io.airssys.rt.spi.MessageCodec;
 import io.nats.client.Connection;
-import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 
 import java.io.IOException;
@@ -214,7 +213,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         }
         Duration timeout = timeoutOf(options, defaultTimeout);
         try {
-            Headers h = Wire.request(Wire.Op.SEND, e.id(), remote.typeName(message, e.id()),
+            Wire.Meta h = Wire.request(Wire.Op.SEND, e.id(), remote.typeName(message, e.id()),
                     priorityOf(options, Priority.NORMAL), timeout.toMillis(), options.headers());
             return (CompletableFuture<R>) (CompletableFuture<?>) remote.request(e.node(), h,
                     remote.encode(message, e.id()), timeout, e.id(), message.getClass().getSimpleName());
@@ -239,7 +238,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             return;
         }
         long remaining = options.timeout() == null ? 0 : Math.max(1, options.timeout().toMillis());
-        Headers h = Wire.request(Wire.Op.TELL, actorId, remote.typeName(message, actorId),
+        Wire.Meta h = Wire.request(Wire.Op.TELL, actorId, remote.typeName(message, actorId),
                 priorityOf(options, Priority.NORMAL), remaining, options.headers());
         remote.publish(e.node(), h, remote.encode(message, actorId), actorId);
     }
@@ -292,8 +291,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         if (e.node() == node) {
             owned.subscribe(actorId, pattern);
         } else {
-            Headers h = Wire.op(Wire.Op.SUBSCRIBE, actorId);
-            h.put(Wire.PATTERN, pattern);
+            Wire.Meta h = Wire.op(Wire.Op.SUBSCRIBE, actorId).pattern(pattern);
             join(remote.request(e.node(), h, new byte[0], defaultTimeout, actorId, "subscribe"));
         }
     }
@@ -309,8 +307,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         if (e.node() == node) {
             return owned.unsubscribe(actorId, pattern);
         }
-        Headers h = Wire.op(Wire.Op.UNSUBSCRIBE, actorId);
-        h.put(Wire.PATTERN, pattern);
+        Wire.Meta h = Wire.op(Wire.Op.UNSUBSCRIBE, actorId).pattern(pattern);
         return Boolean.TRUE.equals(join(remote.request(e.node(), h, new byte[0], defaultTimeout, actorId,
                 "unsubscribe")));
     }

@@ -71,32 +71,34 @@ final class NodeEndpoint implements AutoCloseable {
 
     private void onMessage(io.nats.client.Message m) {
         String replyTo = m.getReplyTo();
+        Wire.Request request = null;
         try {
-            Headers h = m.getHeaders();
-            switch (Wire.opOf(h)) {
-                case SEND -> reply(replyTo, local.send(Wire.target(h), decode(h, m.getData()), Wire.options(h)));
-                case TELL -> tell(h, m.getData());
+            request = Wire.request(m.getData());
+            Wire.Meta h = request.meta();
+            byte[] body = request.payload();
+            switch (h.op) {
+                case SEND -> reply(replyTo, local.send(h.target(), decode(h, body), h.options()));
+                case TELL -> tell(h, body);
                 case BROADCAST -> {
-                    Set<ActorId> targets = new HashSet<>(Wire.targets(h.getFirst(Wire.TARGETS)));
-                    replyAll(replyTo, local.broadcastFilter(decode(h, m.getData()), targets::contains, Wire.options(h)));
+                    Set<ActorId> targets = new HashSet<>(h.targets);
+                    replyAll(replyTo, local.broadcastFilter(decode(h, body), targets::contains, h.options()));
                 }
-                case PUBLISH -> replyAll(replyTo, local.publish(h.getFirst(Wire.TOPIC), decode(h, m.getData()),
-                        Wire.options(h)));
+                case PUBLISH -> replyAll(replyTo, local.publish(h.topic, decode(h, body), h.options()));
                 case UNREGISTER -> adminThreads.execute(() -> answer(replyTo, () -> {
-                    admin.unregister(Wire.target(h));
+                    admin.unregister(h.target());
                     return null;
                 }));
                 case SUBSCRIBE -> adminThreads.execute(() -> answer(replyTo, () -> {
-                    admin.subscribe(Wire.target(h), h.getFirst(Wire.PATTERN));
+                    admin.subscribe(h.target(), h.pattern);
                     return null;
                 }));
                 case UNSUBSCRIBE -> adminThreads.execute(() -> answer(replyTo,
-                        () -> admin.unsubscribe(Wire.target(h), h.getFirst(Wire.PATTERN))));
-                case SUBSCRIPTIONS -> answer(replyTo, () -> String.join("\n", local.subscriptions(Wire.target(h))));
+                        () -> admin.unsubscribe(h.target(), h.pattern)));
+                case SUBSCRIPTIONS -> answer(replyTo, () -> String.join("\n", local.subscriptions(h.target())));
                 case METRICS -> answer(replyTo, () -> local.metrics().toString());
             }
         } catch (CodecException e) {
-            deadLetterUndecodable(m, e);
+            deadLetterUndecodable(request, e);
             fail(replyTo, new BrokerException(BrokerError.CODEC_FAILED, null, "the receiving node could not decode "
                     + e.typeName() + ": " + e.getMessage(), e));
         } catch (DeliveryException e) {
@@ -109,8 +111,8 @@ final class NodeEndpoint implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private Message<Object> decode(Headers h, byte[] body) {
-        String type = h.getFirst(Wire.TYPE);
+    private Message<Object> decode(Wire.Meta h, byte[] body) {
+        String type = h.type;
         Object value = codec.decode(type, body);
         if (!(value instanceof Message<?> message)) {
             throw new CodecException(CodecException.Reason.DECODE_FAILED, type,
@@ -121,33 +123,32 @@ final class NodeEndpoint implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private void tell(Headers h, byte[] body) {
+    private void tell(Wire.Meta h, byte[] body) {
         try {
-            local.trySend(Wire.target(h), (Message<Void>) (Message<?>) decode(h, body), Wire.options(h));
+            local.trySend(h.target(), (Message<Void>) (Message<?>) decode(h, body), h.options());
         } catch (DeliveryException refused) {
             // counted and dead-lettered on this node by the local broker: where the message died
             LOG.log(System.Logger.Level.DEBUG, "a remote trySend was refused here: {0}", refused.getMessage());
         } catch (CodecException e) {
-            deadLetterUndecodable(h, body, e); // the message died here: this node's dead letters say so
+            deadLetterUndecodable(new Wire.Request(h, body), e); // the message died here: this node's dead letters say so
         }
     }
 
-    private void deadLetterUndecodable(io.nats.client.Message m, CodecException e) {
-        deadLetterUndecodable(m.getHeaders(), m.getData(), e);
-    }
-
     /** A message that reached this node and does not decode is dead-lettered here, where it died. */
-    private void deadLetterUndecodable(Headers h, byte[] body, CodecException e) {
+    private void deadLetterUndecodable(Wire.Request request, CodecException e) {
+        if (request == null) {
+            return;
+        }
         try {
-            Priority priority = h.getFirst(Wire.PRIORITY) == null ? Priority.NORMAL
-                    : Priority.valueOf(h.getFirst(Wire.PRIORITY));
-            UndecodableMessage placeholder = new UndecodableMessage(String.valueOf(h.getFirst(Wire.TYPE)),
-                    body == null ? 0 : body.length, e.getMessage());
+            Wire.Meta h = request.meta();
+            Priority priority = h.priority == null ? Priority.NORMAL : h.priority;
+            UndecodableMessage placeholder = new UndecodableMessage(String.valueOf(h.type),
+                    request.payload().length, e.getMessage());
             List<DeadLetter.Target> targets = new ArrayList<>();
-            switch (Wire.opOf(h)) {
-                case SEND, TELL -> targets.add(new DeadLetter.ToActor(Wire.target(h)));
-                case BROADCAST -> Wire.targets(h.getFirst(Wire.TARGETS)).forEach(id -> targets.add(new DeadLetter.ToActor(id)));
-                case PUBLISH -> targets.add(new DeadLetter.ToTopic(h.getFirst(Wire.TOPIC), true));
+            switch (h.op) {
+                case SEND, TELL -> targets.add(new DeadLetter.ToActor(h.target()));
+                case BROADCAST -> h.targets.forEach(id -> targets.add(new DeadLetter.ToActor(id)));
+                case PUBLISH -> targets.add(new DeadLetter.ToTopic(h.topic, true));
                 default -> {
                     return;
                 }

@@ -76,12 +76,12 @@ final class RemoteCalls {
     }
 
     /** Publishes without a reply (a remote {@code trySend}). */
-    void publish(int node, Headers headers, byte[] body, ActorId target) {
+    void publish(int node, Wire.Meta meta, byte[] payload, ActorId target) {
         try {
-            connection.publish(Wire.nodeSubject(prefix, node), headers, body);
+            connection.publish(Wire.nodeSubject(prefix, node), Wire.body(meta, payload));
         } catch (IllegalArgumentException tooLarge) { // jnats refuses a payload over the server's max_payload
             throw codecFailed(target, "cannot send to node " + node, new CodecException(
-                    CodecException.Reason.TOO_LARGE, headers.getFirst(Wire.TYPE), tooLarge.getMessage(), tooLarge));
+                    CodecException.Reason.TOO_LARGE, meta.type, tooLarge.getMessage(), tooLarge));
         }
     }
 
@@ -90,15 +90,15 @@ final class RemoteCalls {
      *
      * @param target the actor concerned (for error messages), or {@code null}
      */
-    CompletableFuture<Object> request(int node, Headers headers, byte[] body, Duration timeout, ActorId target,
+    CompletableFuture<Object> request(int node, Wire.Meta meta, byte[] payload, Duration timeout, ActorId target,
                                       String messageType) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));
         CompletableFuture<io.nats.client.Message> call;
         try {
-            call = withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body,
-                    grace(timeout)), timeout);
+            call = withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), null,
+                    Wire.body(meta, payload), grace(timeout)), timeout);
         } catch (IllegalArgumentException tooLarge) {
             result.completeExceptionally(codecFailed(target, "cannot send to node " + node, new CodecException(
                     CodecException.Reason.TOO_LARGE, messageType, tooLarge.getMessage(), tooLarge)));
@@ -119,13 +119,13 @@ final class RemoteCalls {
     }
 
     /** A request whose reply frames one result per actor (a broadcast or publish on one node). */
-    <R> CompletableFuture<List<Reply<R>>> requestAll(int node, Headers headers, byte[] body, Duration timeout,
+    <R> CompletableFuture<List<Reply<R>>> requestAll(int node, Wire.Meta meta, byte[] payload, Duration timeout,
                                                       String messageType) {
         CompletableFuture<List<Reply<R>>> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));
-        withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), headers, body, grace(timeout)),
-                timeout)
+        withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), null, Wire.body(meta, payload),
+                grace(timeout)), timeout)
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         result.completeExceptionally(noReply(node, error, timeout, null, messageType));
