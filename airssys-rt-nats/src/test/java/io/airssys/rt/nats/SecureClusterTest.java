@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Broker nodes on servers that require credentials (issue 11, "Security"): credentials given
+ * Broker nodes on servers that require credentials, and TLS with client certificates (issue 11,
+ * "Security"): credentials and the TLS context given
  * through jnats {@link Options} work; a client without them is refused; and no credential appears
  * in what the test captured of the logs (every {@code java.util.logging} record, where
  * {@link System.Logger} and jnats log here), in the nats-server log, or in any exception message
@@ -58,6 +59,21 @@ class SecureClusterTest {
             exercise(tokenCluster, messages);
             refused(Options.builder().server(tokenCluster.url(0)), "Authorization Violation", messages);
             assertNoLeak(TOKEN, logs, messages, tokenCluster);
+        }
+    }
+
+    @Test
+    void nodesConnectOverMutualTlsWithCredentialsAClientWithoutTlsIsRefusedAndNothingLeaks() throws Exception {
+        List<String> messages = new ArrayList<>();
+        try (NatsCluster tlsCluster = NatsCluster.builder().name("secure-tls").mutualTls()
+                .userPassword("airssys", PASSWORD).start();
+             CapturedLogs logs = new CapturedLogs("io.airssys.rt.nats", "io.nats")) {
+            exercise(tlsCluster, messages); // the TLS context and the client certificate come with its client options
+            refused(Options.builder().server(tlsCluster.url(0)).userInfo("airssys", PASSWORD), "Unable to connect",
+                    messages);
+            refused(Options.builder().server(tlsCluster.url(0))
+                    .sslContext(tlsCluster.certificates().clientContext(true)), "Authorization Violation", messages);
+            assertNoLeak(PASSWORD, logs, messages, tlsCluster);
         }
     }
 
