@@ -388,6 +388,40 @@ public final class DistributedMessageBroker implements BrokerNode {
         return directory;
     }
 
+    /**
+     * Returns the counters of the whole cluster: every node's {@link #metrics()} (asked of each
+     * live node, one request per node), summed; the routing latency is the mean of the nodes'.
+     * A message sent from one node to another is counted once, by the node it was delivered to.
+     *
+     * @return the sum of every node's counters at about the same moment
+     * @throws BrokerException     with {@code BROKER_CLOSED} if this node is closed
+     * @throws DeliveryException   if a node does not answer within the default timeout
+     */
+    public BrokerMetrics clusterMetrics() {
+        checkOpen(null, "read the cluster's metrics");
+        catchUp();
+        List<CompletableFuture<BrokerMetrics>> parts = new ArrayList<>();
+        for (int n : directory.claims().keySet()) {
+            parts.add(n == node ? CompletableFuture.completedFuture(local.metrics())
+                    : remote.request(n, Wire.op(Wire.Op.METRICS, null), new byte[0], defaultTimeout, null, "metrics")
+                            .thenApply(line -> Wire.metrics((String) line)));
+        }
+        int actors = 0;
+        long sent = 0;
+        long delivered = 0;
+        long failed = 0;
+        long latency = 0;
+        for (CompletableFuture<BrokerMetrics> p : parts) {
+            BrokerMetrics m = (BrokerMetrics) join(p.thenApply(x -> (Object) x));
+            actors += m.registeredActors();
+            sent += m.totalSent();
+            delivered += m.totalDelivered();
+            failed += m.totalFailed();
+            latency += m.avgRoutingLatencyNs();
+        }
+        return new BrokerMetrics(actors, sent, delivered, failed, parts.isEmpty() ? 0 : latency / parts.size());
+    }
+
     // ------------------------------------------------------------------ queries
 
     @Override

@@ -95,7 +95,7 @@ final class NodeEndpoint implements AutoCloseable {
                 case UNSUBSCRIBE -> adminThreads.execute(() -> answer(replyTo,
                         () -> admin.unsubscribe(h.target(), h.pattern)));
                 case SUBSCRIPTIONS -> answer(replyTo, () -> String.join("\n", local.subscriptions(h.target())));
-                case METRICS -> answer(replyTo, () -> local.metrics().toString());
+                case METRICS -> answer(replyTo, () -> Wire.metrics(local.metrics()));
             }
         } catch (CodecException e) {
             deadLetterUndecodable(request, e);

@@ -195,6 +195,21 @@ final class Wire {
         }
     }
 
+    /** A node's counters as a line of numbers (a {@code string} reply: every codec carries it). */
+    static String metrics(io.airssys.rt.broker.BrokerMetrics m) {
+        return m.registeredActors() + "," + m.totalSent() + "," + m.totalDelivered() + "," + m.totalFailed() + ","
+                + m.avgRoutingLatencyNs();
+    }
+
+    static io.airssys.rt.broker.BrokerMetrics metrics(String line) {
+        String[] f = line.split(",");
+        if (f.length != 5) {
+            throw new IllegalArgumentException("a node's counters do not parse: '" + line + "'");
+        }
+        return new io.airssys.rt.broker.BrokerMetrics(Integer.parseInt(f[0]), Long.parseLong(f[1]),
+                Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
+    }
+
     /** One result in a framed reply: an actor, whether it succeeded, the type name and bytes. */
     record Frame(ActorId actorId, boolean ok, String typeName, byte[] bytes) {
     }
