@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What the smoke tests of the test infrastructure check on a running cluster, with plain jnats. */
 final class NatsSmokeChecks {
@@ -51,19 +52,13 @@ final class NatsSmokeChecks {
         }
     }
 
-    static Message requestUntilAnswered(Connection requester, String subject, String body) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        Exception last = null;
-        for (int attempt = 1; attempt <= 200 && System.nanoTime() - deadline < 0; attempt++) {
-            try {
-                return requester.requestWithTimeout(subject, body.getBytes(StandardCharsets.UTF_8),
-                        Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                last = e; // no responders yet (interest still crossing the route) or a timeout
-                Thread.sleep(20);
-            }
-        }
-        throw new AssertionError("no reply on " + subject + " within 5 s via " + requester.getConnectedUrl(), last);
+    static Message requestUntilAnswered(Connection requester, String subject, String body) {
+        // the responder's interest may still be crossing the route: until it arrives a request
+        // gets "no responders" or times out, so ask again until one is answered (bounded)
+        return await("a reply on " + subject + " via " + requester.getConnectedUrl())
+                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> requester.requestWithTimeout(subject, body.getBytes(StandardCharsets.UTF_8),
+                        Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS), reply -> reply != null);
     }
 
     /**
