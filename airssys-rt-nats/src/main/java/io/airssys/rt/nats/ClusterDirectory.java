@@ -58,9 +58,6 @@ final class ClusterDirectory implements ActorDirectory, KeyValueWatcher {
         this.local = local;
     }
 
-    int localNode() {
-        return localNode;
-    }
 
     // ------------------------------------------------------------------ ActorDirectory
 

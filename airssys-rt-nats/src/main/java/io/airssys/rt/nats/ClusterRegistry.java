@@ -66,9 +66,6 @@ final class ClusterRegistry {
         return kv;
     }
 
-    String bucket() {
-        return bucket;
-    }
 
     static String actorKey(ActorId id) {
         return "a." + id.asLong();

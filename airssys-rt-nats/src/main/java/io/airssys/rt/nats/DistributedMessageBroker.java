@@ -412,7 +412,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         long failed = 0;
         long latency = 0;
         for (CompletableFuture<BrokerMetrics> p : parts) {
-            BrokerMetrics m = (BrokerMetrics) join(p.thenApply(x -> (Object) x));
+            BrokerMetrics m = join(p);
             actors += m.registeredActors();
             sent += m.totalSent();
             delivered += m.totalDelivered();
@@ -579,7 +579,7 @@ public final class DistributedMessageBroker implements BrokerNode {
                 "cannot " + what + ": this DistributedMessageBroker node is closed");
     }
 
-    private static Object join(CompletableFuture<Object> f) {
+    private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {

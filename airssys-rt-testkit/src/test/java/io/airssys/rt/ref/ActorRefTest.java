@@ -46,9 +46,6 @@ class ActorRefTest {
     record Buy(String item) implements Shop, Request<Shop, Integer> {
     }
 
-    record Ping() implements Message<String> {
-    }
-
     private final ActorSystem system = ActorSystem.builder().threads(1).build();
 
     @AfterEach
