@@ -7,6 +7,7 @@ module io.airssys.rt {
     exports io.airssys.rt.actor;
     exports io.airssys.rt.broker;
     exports io.airssys.rt.deadletter;
+    exports io.airssys.rt.instrument;
     exports io.airssys.rt.mailbox;
     exports io.airssys.rt.spi;
 }
