@@ -29,6 +29,10 @@ public class RequestResponseBenchmark {
     @Param({Settings.DEFAULT, Settings.LOW_LATENCY})
     public String setting;
 
+    /** {@link Settings#NONE}: no instrumentation; {@link Settings#NO_OP}: one whose hooks do nothing. */
+    @Param({Settings.NONE, Settings.NO_OP})
+    public String instrumentation;
+
     private ActorSystem system;
     private MessageBroker broker;
     private ActorId echo;
@@ -37,7 +41,7 @@ public class RequestResponseBenchmark {
     /** Starts the system and the echo actor. */
     @Setup(Level.Trial)
     public void start() {
-        system = Settings.system(setting);
+        system = Settings.system(setting, instrumentation);
         broker = system.broker();
         echo = system.spawn(Messages.worker()).id();
     }

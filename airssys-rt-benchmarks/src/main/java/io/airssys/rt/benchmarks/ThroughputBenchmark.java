@@ -35,6 +35,10 @@ public class ThroughputBenchmark {
     @Param({"1", "4", "16"})
     public int actors;
 
+    /** {@link Settings#NONE}: no instrumentation; {@link Settings#NO_OP}: one whose hooks do nothing. */
+    @Param({Settings.NONE, Settings.NO_OP})
+    public String instrumentation;
+
     private ActorSystem system;
     private MessageBroker broker;
     private ActorId[] ids;
@@ -43,7 +47,7 @@ public class ThroughputBenchmark {
     /** Starts the actors. */
     @Setup(Level.Trial)
     public void start() {
-        system = Settings.system(Settings.DEFAULT);
+        system = Settings.system(Settings.DEFAULT, instrumentation);
         broker = system.broker();
         ids = new ActorId[actors];
         for (int i = 0; i < actors; i++) {

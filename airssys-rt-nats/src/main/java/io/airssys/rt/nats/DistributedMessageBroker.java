@@ -11,6 +11,7 @@ import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.broker.InMemoryMessageBroker;
+import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.RoutingKey;
 import io.airssys.rt.broker.SendError;
@@ -106,7 +107,12 @@ public final class DistributedMessageBroker implements BrokerNode {
         this.codec = b.codec;
         this.defaultTimeout = b.defaultTimeout;
         this.registryPatience = b.registryPatience;
-        this.local = InMemoryMessageBroker.builder().defaultTimeout(defaultTimeout).localPartOf(() -> this, this::stoppedHere).build();
+        InMemoryMessageBroker.Builder localPart = InMemoryMessageBroker.builder().defaultTimeout(defaultTimeout)
+                .localPartOf(() -> this, this::stoppedHere);
+        if (b.instrumentation != null) {
+            localPart.instrumentation(b.instrumentation);
+        }
+        this.local = localPart.build();
         this.registry = ClusterRegistry.open(connection, b.prefix.replace('.', '-') + "-registry", b.replicas);
         this.node = registry.claimNode(instance);
         if (ActorId.currentNode() == 0) {
@@ -601,6 +607,7 @@ public final class DistributedMessageBroker implements BrokerNode {
         private Duration registryPatience = Duration.ofSeconds(5);
         private Duration heartbeat = Duration.ofMillis(200);
         private Duration deadAfter = Duration.ofSeconds(1);
+        private Instrumentation instrumentation;
 
         private Builder(Connection connection, boolean ownsConnection, MessageCodec codec) {
             this.connection = connection;
@@ -667,6 +674,27 @@ public final class DistributedMessageBroker implements BrokerNode {
                 throw new IllegalArgumentException("registryPatience must be positive, was " + patience);
             }
             this.registryPatience = patience;
+            return this;
+        }
+
+        /**
+         * Installs instrumentation on this node ({@code InMemoryMessageBroker.Builder.instrumentation}):
+         * its hooks see every message delivered to an actor of this node, whether a caller on this
+         * node or on another one sent it (a message from another node is "sent" on this node's
+         * NATS thread when it arrives, and its queued time starts there), and the actors of this
+         * node as they register and leave. A send from this node to an actor on another node is
+         * seen by that node's instrumentation, not by this one's.
+         *
+         * @param instrumentation the hooks
+         * @return this builder
+         */
+        public Builder instrumentation(Instrumentation instrumentation) {
+            Objects.requireNonNull(instrumentation, "instrumentation");
+            if (this.instrumentation != null) {
+                throw new IllegalStateException("instrumentation was already set; combine several with"
+                        + " Instrumentation.compose(...)");
+            }
+            this.instrumentation = instrumentation;
             return this;
         }
 
