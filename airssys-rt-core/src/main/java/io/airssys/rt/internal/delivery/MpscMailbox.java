@@ -228,7 +228,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
             Behavior<?> b = behavior;
             if (hooks != null) {
                 started = System.nanoTime();
-                processToken = hooks.onProcessStart(ActorId.of(id), message, e.token,
+                processToken = hooks.onProcessStart(ActorId.of(id), message, e.token(),
                         e.sentNanos == Envelope.UNSTAMPED ? 0L : Math.max(0L, started - e.sentNanos));
                 processing = true;
             }
