@@ -45,13 +45,13 @@ final class RemoteCalls {
 
     private final Connection connection;
     private final MessageCodec codec;
-    private final String prefix;
+    private final Wire.Subjects subjects;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     RemoteCalls(Connection connection, MessageCodec codec, String prefix) {
         this.connection = connection;
         this.codec = codec;
-        this.prefix = prefix;
+        this.subjects = new Wire.Subjects(prefix);
     }
 
     /** Encodes a message; a codec failure becomes the caller's {@code CODEC_FAILED}. */
@@ -78,7 +78,7 @@ final class RemoteCalls {
     /** Publishes without a reply (a remote {@code trySend}). */
     void publish(int node, Wire.Meta meta, byte[] payload, ActorId target) {
         try {
-            connection.publish(Wire.nodeSubject(prefix, node), Wire.body(meta, payload));
+            connection.publish(subjects.of(node), Wire.body(meta, payload));
         } catch (IllegalArgumentException tooLarge) { // jnats refuses a payload over the server's max_payload
             throw codecFailed(target, "cannot send to node " + node, new CodecException(
                     CodecException.Reason.TOO_LARGE, meta.type, tooLarge.getMessage(), tooLarge));
@@ -97,7 +97,7 @@ final class RemoteCalls {
         result.whenComplete((v, e) -> pending.remove(result));
         CompletableFuture<io.nats.client.Message> call;
         try {
-            call = withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), null,
+            call = withDeadline(connection.requestWithTimeout(subjects.of(node), null,
                     Wire.body(meta, payload), grace(timeout)), timeout);
         } catch (IllegalArgumentException tooLarge) {
             result.completeExceptionally(codecFailed(target, "cannot send to node " + node, new CodecException(
@@ -124,7 +124,7 @@ final class RemoteCalls {
         CompletableFuture<List<Reply<R>>> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));
-        withDeadline(connection.requestWithTimeout(Wire.nodeSubject(prefix, node), null, Wire.body(meta, payload),
+        withDeadline(connection.requestWithTimeout(subjects.of(node), null, Wire.body(meta, payload),
                 grace(timeout)), timeout)
                 .whenComplete((reply, error) -> {
                     if (error != null) {

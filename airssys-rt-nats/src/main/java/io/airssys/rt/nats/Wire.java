@@ -10,11 +10,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What travels between nodes besides the codec's bytes: a request's operation, target, the
@@ -47,11 +52,26 @@ final class Wire {
         return prefix + ".node." + node;
     }
 
+    /** Node subjects of one prefix, built once per node rather than once per message. */
+    static final class Subjects {
+        private final String prefix;
+        private final ConcurrentHashMap<Integer, String> byNode = new ConcurrentHashMap<>();
+
+        Subjects(String prefix) {
+            this.prefix = prefix;
+        }
+
+        String of(int node) {
+            String s = byNode.get(node);
+            return s != null ? s : byNode.computeIfAbsent(node, n -> nodeSubject(prefix, n));
+        }
+    }
+
     /**
      * What a request says besides the codec's bytes. It travels in front of them in the
      * message body, not as NATS headers: building and parsing a header map per message was
      * over half of a remote fire-and-forget's cost (JFR), the body prefix is a few bytes written
-     * and read in one pass.
+     * and read in one pass ({@link #body}, {@link #request(byte[])}).
      */
     static final class Meta {
         final Op op;
@@ -98,6 +118,9 @@ final class Wire {
 
         /** The options a receiving node applies: priority, the time left as its timeout, user headers. */
         SendOptions options() {
+            if (remainingMillis <= 0 && user.isEmpty()) {
+                return priority == null ? SendOptions.DEFAULT : PRIORITY_ONLY[priority.ordinal()];
+            }
             SendOptions o = SendOptions.DEFAULT;
             if (priority != null) {
                 o = o.withPriority(priority);
@@ -119,37 +142,109 @@ final class Wire {
         return new Meta(op, to, null, null, 0, Map.of());
     }
 
-    /** A request body: the meta, then the codec's bytes. */
-    static byte[] body(Meta m, byte[] payload) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + payload.length);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(m.op.ordinal());
-            out.writeBoolean(m.to != null);
-            if (m.to != null) {
-                out.writeLong(m.to.asLong());
-            }
-            out.writeUTF(m.type == null ? "" : m.type);
-            out.writeByte(m.priority == null ? -1 : m.priority.ordinal());
-            out.writeLong(m.remainingMillis);
-            out.writeUTF(m.topic == null ? "" : m.topic);
-            out.writeUTF(m.pattern == null ? "" : m.pattern);
-            out.writeInt(m.targets.size());
-            for (ActorId id : m.targets) {
-                out.writeLong(id.asLong());
-            }
-            out.writeByte(m.user.size());
-            for (Map.Entry<String, String> e : m.user.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeUTF(e.getValue());
-            }
-            out.write(payload);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    /** Flag bits of a request body's second byte: which optional fields follow. */
+    private static final int HAS_TARGET = 1;
+    private static final int HAS_TOPIC = 2;
+    private static final int HAS_PATTERN = 4;
+
+    /** Type names as UTF-8, per name: the names come from a codec's allow-list, so this stays small. */
+    private static final ConcurrentHashMap<String, byte[]> TYPE_NAME_BYTES = new ConcurrentHashMap<>();
+
+    /** The options a request without a timeout or headers carries, per priority ordinal (none allocated per message). */
+    private static final SendOptions[] PRIORITY_ONLY;
+
+    static {
+        Priority[] all = Priority.values();
+        PRIORITY_ONLY = new SendOptions[all.length];
+        for (Priority p : all) {
+            PRIORITY_ONLY[p.ordinal()] = SendOptions.DEFAULT.withPriority(p);
         }
     }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int sized(byte[] b) {
+        return b == null ? 0 : 2 + b.length;
+    }
+
+    private static void put(ByteBuffer out, byte[] b, String what) {
+        if (b.length > 0xFFFF) {
+            throw new IllegalArgumentException(what + " is " + b.length + " bytes in UTF-8, over 65535");
+        }
+        out.putShort((short) b.length).put(b);
+    }
+
+    private static String string(ByteBuffer in) {
+        int n = Short.toUnsignedInt(in.getShort());
+        if (n > in.remaining()) {
+            throw new IllegalArgumentException("a string claims " + n + " bytes, " + in.remaining() + " are left");
+        }
+        String s = new String(in.array(), in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
+    }
+
+    /**
+     * A request body: the meta, then the codec's bytes, written into one array of exactly its
+     * size (no stream, no growing buffer, no copy): an operation byte, a flags byte, the target,
+     * the priority and the time left, the type name, the topic or pattern when present, the
+     * broadcast targets, the user headers, and the rest is the payload. Strings are a 2-byte
+     * length and UTF-8.
+     */
+    static byte[] body(Meta m, byte[] payload) {
+        byte[] type = m.type == null ? EMPTY : TYPE_NAME_BYTES.computeIfAbsent(m.type, Wire::utf8);
+        byte[] topic = utf8(m.topic);
+        byte[] pattern = utf8(m.pattern);
+        int size = 2 + (m.to != null ? 8 : 0) + 1 + 8 + sized(type) + sized(topic) + sized(pattern)
+                + 4 + 8 * m.targets.size() + 1 + payload.length;
+        byte[][] user = null;
+        if (!m.user.isEmpty()) {
+            if (m.user.size() > 255) {
+                throw new IllegalArgumentException("at most 255 headers travel to another node, were " + m.user.size());
+            }
+            user = new byte[m.user.size() * 2][];
+            int i = 0;
+            for (Map.Entry<String, String> e : m.user.entrySet()) {
+                user[i] = utf8(e.getKey());
+                user[i + 1] = utf8(e.getValue());
+                size += sized(user[i]) + sized(user[i + 1]);
+                i += 2;
+            }
+        }
+        byte[] body = new byte[size];
+        ByteBuffer out = ByteBuffer.wrap(body);
+        out.put((byte) m.op.ordinal());
+        out.put((byte) ((m.to != null ? HAS_TARGET : 0) | (topic != null ? HAS_TOPIC : 0)
+                | (pattern != null ? HAS_PATTERN : 0)));
+        if (m.to != null) {
+            out.putLong(m.to.asLong());
+        }
+        out.put((byte) (m.priority == null ? -1 : m.priority.ordinal()));
+        out.putLong(m.remainingMillis);
+        put(out, type, "the type name");
+        if (topic != null) {
+            put(out, topic, "the topic");
+        }
+        if (pattern != null) {
+            put(out, pattern, "the pattern");
+        }
+        out.putInt(m.targets.size());
+        for (ActorId id : m.targets) {
+            out.putLong(id.asLong());
+        }
+        out.put((byte) (user == null ? 0 : user.length / 2));
+        if (user != null) {
+            for (byte[] b : user) {
+                put(out, b, "a header");
+            }
+        }
+        out.put(payload);
+        return body;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
 
     /** A request as it arrived: its meta and the codec's bytes. */
     record Request(Meta meta, byte[] payload) {
@@ -158,40 +253,43 @@ final class Wire {
     /** Reads a request body; a malformed one is an {@link IllegalArgumentException}. */
     static Request request(byte[] body) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+            ByteBuffer in = ByteBuffer.wrap(body);
             Op[] ops = Op.values();
-            int op = in.readByte();
+            int op = in.get();
             if (op < 0 || op >= ops.length) {
-                throw new IOException("unknown operation " + op);
+                throw new IllegalArgumentException("unknown operation " + op);
             }
-            ActorId to = in.readBoolean() ? ActorId.of(in.readLong()) : null;
-            String type = in.readUTF();
-            int p = in.readByte();
-            Priority priority = p < 0 ? null : Priority.values()[p];
-            long remaining = in.readLong();
-            String topic = in.readUTF();
-            String pattern = in.readUTF();
-            int n = in.readInt();
-            if (n < 0 || n > body.length / 8) {
-                throw new IOException("a request claims " + n + " targets in " + body.length + " bytes");
+            int flags = in.get();
+            ActorId to = (flags & HAS_TARGET) != 0 ? ActorId.of(in.getLong()) : null;
+            int p = in.get();
+            Priority[] priorities = Priority.values();
+            if (p >= priorities.length || p < -1) {
+                throw new IllegalArgumentException("unknown priority " + p);
             }
-            List<ActorId> targets = new ArrayList<>(n);
+            Priority priority = p < 0 ? null : priorities[p];
+            long remaining = in.getLong();
+            String type = string(in);
+            String topic = (flags & HAS_TOPIC) != 0 ? string(in) : null;
+            String pattern = (flags & HAS_PATTERN) != 0 ? string(in) : null;
+            int n = in.getInt();
+            if (n < 0 || n > in.remaining() / 8) {
+                throw new IllegalArgumentException("a request claims " + n + " targets in " + body.length + " bytes");
+            }
+            List<ActorId> targets = n == 0 ? List.of() : new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                targets.add(ActorId.of(in.readLong()));
+                targets.add(ActorId.of(in.getLong()));
             }
-            int headers = in.readUnsignedByte();
+            int headers = Byte.toUnsignedInt(in.get());
             Map<String, String> user = headers == 0 ? Map.of() : new LinkedHashMap<>();
             for (int i = 0; i < headers; i++) {
-                user.put(in.readUTF(), in.readUTF());
+                user.put(string(in), string(in));
             }
             Meta m = new Meta(ops[op], to, type.isEmpty() ? null : type, priority, remaining, user)
-                    .topic(topic.isEmpty() ? null : topic).pattern(pattern.isEmpty() ? null : pattern).targets(targets);
-            // the rest is the codec's bytes: one copy of exactly their length (readAllBytes would grow
-            // an 8 KB buffer per message: most of a remote fire-and-forget's cost in a JFR profile)
-            int offset = body.length - in.available();
-            return new Request(m, java.util.Arrays.copyOfRange(body, offset, body.length));
-        } catch (IOException | ArrayIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("a request body does not decode: " + e.getMessage(), e);
+                    .topic(topic).pattern(pattern).targets(targets);
+            // the rest is the codec's bytes: one copy of exactly their length
+            return new Request(m, Arrays.copyOfRange(body, in.position(), body.length));
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("a request body of " + body.length + " bytes ends too early", e);
         }
     }
 
