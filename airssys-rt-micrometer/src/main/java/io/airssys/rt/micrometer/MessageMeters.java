@@ -14,9 +14,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * and the outcome counters. One instance per pair, cached by {@link MicrometerInstrumentation},
  * so a message costs array reads and no registry lookup.
  *
- * <p>The queued timer is registered up front (every processed message records it); a
- * processing timer or outcome counter is registered on its first use, so a pair that never
- * fails shows no failure series.
+ * <p>Each meter is registered on its first use, so a pair that never fails shows no failure
+ * series, and a pair whose messages never start (all dead-lettered) shows no timers.
  */
 final class MessageMeters {
 
@@ -36,11 +35,13 @@ final class MessageMeters {
 
     private final MeterRegistry registry;
     private final Tags tags;
-    private final Timer queued;
+    // NOTE: two threads may register the same meter at once (first use of a pair on two
+    // threads); both get the one instance the registry holds (registration is idempotent per
+    // name and tags), so whichever write wins, every record lands on that meter. The volatile
+    // field and the AtomicReferenceArray publish the meter safely to readers on other threads.
+    // Covered by MessageMetersTest (sends to one pair from several dispatcher threads).
+    private volatile Timer queued;
     /** Slot 0: success, slot 1: failure. */
-    // NOTE: two threads may register the same meter at once; both get the one instance the
-    // registry holds (registration is idempotent per name and tags), so the lost write is harmless.
-    // AtomicReferenceArray gives the meter's safe publication to readers on other threads.
     private final AtomicReferenceArray<Timer> processing = new AtomicReferenceArray<>(2);
     private final AtomicReferenceArray<Counter> outcomes = new AtomicReferenceArray<>(OUTCOMES.length);
 
@@ -51,14 +52,18 @@ final class MessageMeters {
         this.sendName = "send " + type;
         this.processName = "process " + type;
         this.tags = Tags.of(MicrometerInstrumentation.TAG_TYPE, type, MicrometerInstrumentation.TAG_GROUP, group);
-        this.queued = Timer.builder(MicrometerInstrumentation.QUEUED)
-                .description("Time a message waited in its actor's mailbox before its handler started")
-                .tags(tags)
-                .register(registry);
     }
 
     void recordQueued(long nanos) {
-        queued.record(nanos, TimeUnit.NANOSECONDS);
+        Timer timer = queued;
+        if (timer == null) {
+            timer = Timer.builder(MicrometerInstrumentation.QUEUED)
+                    .description("Time a message waited in its actor's mailbox before its handler started")
+                    .tags(tags)
+                    .register(registry);
+            queued = timer;
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void recordProcessing(long nanos, boolean failed) {
