@@ -7,6 +7,8 @@ import io.airssys.rt.Registration;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterQueue;
 import io.airssys.rt.deadletter.DeadLetterReason;
+import io.airssys.rt.instrument.Instrumentation;
+import io.airssys.rt.instrument.Outcome;
 import io.airssys.rt.internal.broker.Fanout;
 import io.airssys.rt.internal.broker.ListenerChain;
 import io.airssys.rt.internal.broker.Refusals;
@@ -103,7 +105,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         this.defaultTimeoutNanos = b.defaultTimeout == null ? 0 : b.defaultTimeout.toNanos();
         this.joinSpinMicros = (int) b.joinSpin.toNanos() / 1_000;
         this.timeouts = new BrokerTimeouts(b.scheduler);
-        this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue());
+        this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue(), b.instrumentation);
         this.outer = b.outer;
         this.onStopped = b.onStopped;
         Refusals refusals = new Refusals(closed);
@@ -165,6 +167,10 @@ public final class InMemoryMessageBroker implements BrokerNode {
         mb.claim(owner);
         int result = table.insert(actorId.asLong(), mb);
         if (result == RoutingTable.INSERTED) {
+            Instrumentation hooks = outcomes.hooks();
+            if (hooks != null) {
+                hooks.onRegister(actorId);
+            }
             return;
         }
         mb.unclaim(owner);
@@ -189,6 +195,14 @@ public final class InMemoryMessageBroker implements BrokerNode {
         // completes before this removal (both take the registry lock): no orphan subscription.
         topics.removeAll(mb);
         mb.close(false);
+        unregistered(actorId);
+    }
+
+    private void unregistered(ActorId actorId) {
+        Instrumentation hooks = outcomes.hooks();
+        if (hooks != null) {
+            hooks.onUnregister(actorId);
+        }
     }
 
     // ------------------------------------------------------------------ topics
@@ -284,9 +298,15 @@ public final class InMemoryMessageBroker implements BrokerNode {
         }
         if (targets.isEmpty()) {
             outcomes.sent(1);
-            outcomes.undelivered(message, priorityOf(options, Priority.NORMAL).ordinal(), System.nanoTime(),
-                    new DeadLetter.ToTopic(topic, true), DeadLetterReason.NO_SUBSCRIBER,
-                    Refusals.noSubscriber(topic).getMessage());
+            Priority priority = priorityOf(options, Priority.NORMAL);
+            DeliveryException error = Refusals.noSubscriber(topic);
+            Instrumentation hooks = outcomes.hooks();
+            Object token = hooks == null ? null : hooks.onSend(null, message, priority, options.headers());
+            outcomes.undelivered(message, priority.ordinal(), System.nanoTime(), new DeadLetter.ToTopic(topic, true),
+                    DeadLetterReason.NO_SUBSCRIBER, error.getMessage());
+            if (hooks != null) {
+                hooks.onOutcome(message, token, Outcome.NO_SUBSCRIBER, error);
+            }
             listeners.current().onPublish(topic, message, List.of());
             return CompletableFuture.completedFuture(List.of());
         }
@@ -391,6 +411,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
                     topics.removeAll(m);
                 } finally {
                     m.close(true); // whatever else fails, every mailbox is closed
+                    unregistered(m.actorId());
                 }
             }
         } finally {
@@ -431,6 +452,9 @@ public final class InMemoryMessageBroker implements BrokerNode {
                 topics.removeAll(mailbox);
             }
             mailbox.close(false);
+            if (removed) {
+                unregistered(mailbox.actorId());
+            }
             if (removed && onStopped != null) {
                 try {
                     onStopped.accept(mailbox.actorId());
@@ -454,6 +478,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         private boolean expectedSet;
         private java.util.function.Supplier<? extends BrokerNode> outer;
         private java.util.function.Consumer<ActorId> onStopped;
+        private Instrumentation instrumentation;
 
         private Builder() {
         }
@@ -552,6 +577,26 @@ public final class InMemoryMessageBroker implements BrokerNode {
                 throw new IllegalStateException("deadLetterQueue was already set");
             }
             this.deadLetters = queue;
+            return this;
+        }
+
+        /**
+         * Installs instrumentation: hooks that see every message sent, processed and retired, and
+         * every actor registered and unregistered (see {@link Instrumentation} for when each runs).
+         * Without it (the default) the broker calls no hook and reads no clock for them. Combine
+         * several with {@link Instrumentation#compose}.
+         *
+         * @param instrumentation the hooks
+         * @return this builder
+         * @throws IllegalStateException if instrumentation was already set
+         */
+        public Builder instrumentation(Instrumentation instrumentation) {
+            Objects.requireNonNull(instrumentation, "instrumentation");
+            if (this.instrumentation != null) {
+                throw new IllegalStateException("instrumentation was already set; combine several with"
+                        + " Instrumentation.compose(...)");
+            }
+            this.instrumentation = instrumentation;
             return this;
         }
 

@@ -6,6 +6,7 @@ import io.airssys.rt.Priority;
 import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.deadletter.DeadLetter;
+import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.internal.delivery.Envelope;
 import io.airssys.rt.internal.delivery.MpscMailbox;
 import io.airssys.rt.internal.delivery.Outcomes;
@@ -82,9 +83,13 @@ public final class Fanout {
             }
         }
         outcomes.sent(n);
+        Instrumentation hooks = outcomes.hooks();
         for (int i = 0; i < n; i++) {
             MpscMailbox<?> m = targets.get(i);
             Envelope e = gather.envelope(i);
+            if (hooks != null) {
+                e.token(hooks.onSend(gather.actorId(i), message, priority, e.headers()));
+            }
             int result = m.offer(e, true);
             if (result != MpscMailbox.ACCEPTED && result != MpscMailbox.PARKED) {
                 ActorId id = gather.actorId(i);

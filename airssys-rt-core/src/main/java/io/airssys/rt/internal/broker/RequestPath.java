@@ -6,6 +6,7 @@ import io.airssys.rt.Priority;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.broker.DeliveryException;
+import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.internal.delivery.Envelope;
 import io.airssys.rt.internal.delivery.MpscMailbox;
 import io.airssys.rt.internal.delivery.Outcomes;
@@ -25,7 +26,9 @@ import java.util.concurrent.CompletableFuture;
  * envelope that was already taken. Whatever refuses the message (no actor, a full or closed
  * mailbox, a scheduler that closed with the broker) retires the envelope exactly once: the
  * sender's future fails with the typed error, the message is counted as failed and goes to the
- * dead letter queue. Arguments are checked by the caller (the public facade).
+ * dead letter queue. Arguments are checked by the caller (the public facade). An instrumented
+ * broker's {@code onSend} runs after the listeners and before the lookup; its token rides on the
+ * envelope.
  */
 public final class RequestPath {
 
@@ -72,6 +75,10 @@ public final class RequestPath {
         Envelope e = Envelope.request(message, priority, joinSpinMicros, headers);
         outcomes.sent(1);
         listeners.current().onSend(actorId, message, priority);
+        Instrumentation hooks = outcomes.hooks();
+        if (hooks != null) {
+            e.token(hooks.onSend(actorId, message, priority, e.headers()));
+        }
         long t0 = outcomes.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
         long lookupNanos = t0 == 0L ? 0L : System.nanoTime() - t0;
@@ -93,8 +100,10 @@ public final class RequestPath {
                         timeoutNanos));
             }
         } catch (IllegalStateException schedulerRejected) { // the broker closed while we sent
-            e.retireFailed(refusals.brokerClosed() ? Refusals.closedError(actorId, "send "
-                    + message.getClass().getSimpleName() + " to " + actorId) : schedulerRejected, outcomes);
+            // not delivered, so a dead letter (never a handler failure): the actor never saw it
+            RuntimeException error = refusals.brokerClosed() ? Refusals.closedError(actorId, "send "
+                    + message.getClass().getSimpleName() + " to " + actorId) : schedulerRejected;
+            e.retireUndelivered(error, DeadLetterReason.ACTOR_STOPPED, new DeadLetter.ToActor(actorId), outcomes);
             return;
         }
         // NOTE: the routing sample is the lookup plus the enqueue: the timer above and the
@@ -119,12 +128,18 @@ public final class RequestPath {
      */
     public void tell(ActorId actorId, Message<Void> message, long deadlineNanos, Priority priority,
                      Map<String, String> headers) {
-        Envelope e = Envelope.oneWay(message, priority, headers);
+        Instrumentation hooks = outcomes.hooks();
+        // an instrumented broker reads the clock per message: its hooks are told the time queued
+        Envelope e = hooks == null ? Envelope.oneWay(message, priority, headers)
+                : Envelope.oneWayStamped(message, priority, headers);
         if (deadlineNanos > 0) {
             e.deadlineAfter(deadlineNanos);
         }
         outcomes.sent(1);
         listeners.current().onSend(actorId, message, priority);
+        if (hooks != null) {
+            e.token(hooks.onSend(actorId, message, priority, e.headers()));
+        }
         long t0 = outcomes.sampleStart();
         MpscMailbox<?> mb = table.get(actorId.asLong());
         DeliveryException error;
@@ -159,6 +174,10 @@ public final class RequestPath {
                                                Map<String, String> headers) {
         Envelope e = Envelope.request(message, priority, joinSpinMicros, headers);
         outcomes.sent(1);
+        Instrumentation hooks = outcomes.hooks();
+        if (hooks != null) {
+            e.token(hooks.onSend(null, message, priority, e.headers())); // no target: nobody subscribes
+        }
         boolean isClosed = refusals.brokerClosed(); // closing removed every subscription: say why
         e.retireUndelivered(isClosed ? Refusals.closedError(null, "route " + message.getClass().getSimpleName()
                         + " to '" + topic + "'") : Refusals.noSubscriber(topic),

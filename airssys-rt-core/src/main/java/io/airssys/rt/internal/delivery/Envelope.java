@@ -5,6 +5,8 @@ import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
+import io.airssys.rt.instrument.Instrumentation;
+import io.airssys.rt.instrument.Outcome;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -94,6 +96,11 @@ public final class Envelope extends CompletableFuture<Object> {
     long deadlineNanos;
     /** How long {@link #join()} and {@link #get()} spin before parking, in microseconds. */
     private final short spinMicros;
+    /**
+     * The instrumentation's send token ({@link Instrumentation#onSend}), or {@code null}. Written
+     * by the sender before the enqueue that publishes the envelope; read by whoever retires it.
+     */
+    Object token;
     /** The timeout task to cancel when the result arrives first, or {@code null}. */
     private volatile Timeout timeoutTask;
     /** {@link #NOT_STARTED}, {@link #STARTED} or {@link #EXPIRED}; only used with a deadline. */
@@ -160,6 +167,37 @@ public final class Envelope extends CompletableFuture<Object> {
         // NOTE: no clock read per fire-and-forget message (issue 9): a dead letter is stamped when
         // it dies, and a deadline reads the clock itself (deadlineAfter)
         return new Envelope(message, null, 0, true, priority, UNSTAMPED, 0, headers);
+    }
+
+    /**
+     * Creates an envelope for a fire-and-forget message stamped with its send time, for an
+     * instrumented broker (whose hooks are told how long it waited in the queue).
+     *
+     * @param message  the message
+     * @param priority its priority
+     * @param headers  the sender's headers (immutable), or {@code null}
+     * @return a new envelope
+     */
+    public static Envelope oneWayStamped(Object message, Priority priority, Map<String, String> headers) {
+        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0, headers);
+    }
+
+    /**
+     * Sets the instrumentation's send token; before the enqueue.
+     *
+     * @param sendToken what {@link Instrumentation#onSend} returned
+     */
+    public void token(Object sendToken) {
+        this.token = sendToken;
+    }
+
+    /**
+     * Returns the instrumentation's send token.
+     *
+     * @return the token, or {@code null}
+     */
+    public Object token() {
+        return token;
     }
 
     /**
@@ -398,10 +436,51 @@ public final class Envelope extends CompletableFuture<Object> {
     public void retireDelivered(Object value, Outcomes outcomes) {
         outcomes.delivered();
         if (oneWay) {
+            report(outcomes, Outcome.REPLIED, null);
             return; // nobody reads a try-send's result: skip the completion and its CAS
         }
-        if (!succeed(value)) {
+        if (succeed(value)) {
+            report(outcomes, Outcome.REPLIED, null);
+        } else {
             outcomes.deliveredBecameFailed(); // the sender already saw a timeout, cancellation or ACTOR_STOPPED
+            report(outcomes, Outcome.ABANDONED, errorNow());
+        }
+    }
+
+    /**
+     * Retires a processed message whose sender gave up while an asynchronous reply was pending
+     * (a timeout, a cancellation): counted as failed, and the reply, if it ever comes, is dropped.
+     *
+     * @param outcomes the broker's outcomes
+     */
+    public void retireAbandoned(Outcomes outcomes) {
+        outcomes.failed();
+        report(outcomes, Outcome.ABANDONED, errorNow());
+    }
+
+    /**
+     * Reports a fire-and-forget message processed without a failure to the instrumentation;
+     * its count is added by the run (see MailboxRunner). Call only when {@link Outcomes#hooks()}
+     * is not {@code null}.
+     *
+     * @param hooks the broker's instrumentation
+     */
+    void reportReplied(Instrumentation hooks) {
+        hooks.onOutcome(message, token, Outcome.REPLIED, null);
+    }
+
+    /** What the sender saw: the failure, a {@code CancellationException}, or {@code null}. */
+    private Throwable errorNow() {
+        if (isCancelled()) {
+            return new java.util.concurrent.CancellationException("cancelled by its sender");
+        }
+        return isCompletedExceptionally() ? exceptionNow() : null;
+    }
+
+    private void report(Outcomes outcomes, Outcome outcome, Throwable error) {
+        Instrumentation h = outcomes.hooks();
+        if (h != null) {
+            h.onOutcome(message, token, outcome, error);
         }
     }
 
@@ -413,6 +492,7 @@ public final class Envelope extends CompletableFuture<Object> {
      */
     public void retireFailed(Throwable error, Outcomes outcomes) {
         outcomes.failed();
+        report(outcomes, Outcome.HANDLER_FAILED, error);
         fail(error);
     }
 
@@ -429,6 +509,7 @@ public final class Envelope extends CompletableFuture<Object> {
                                   Outcomes outcomes) {
         if (outcomes != null) {
             outcomes.undelivered(message, priority, sentNanos, target, reason, error.getMessage());
+            report(outcomes, Outcome.of(reason), error);
         }
         fail(error);
     }
@@ -455,6 +536,7 @@ public final class Envelope extends CompletableFuture<Object> {
             detail = "failed before it started: " + exceptionNow();
         }
         outcomes.undelivered(message, priority, sentNanos, target, reason, detail);
+        report(outcomes, Outcome.of(reason), errorNow());
     }
 
     /**

@@ -14,6 +14,7 @@ import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
+import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.mailbox.Mailbox;
 import io.airssys.rt.mailbox.OverflowStrategy;
 
@@ -214,6 +215,10 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
             return false;
         }
         Object message = e.message;
+        Instrumentation hooks = o.hooks();
+        long started = 0L;
+        Object processToken = null;
+        boolean processing = false; // between onProcessStart and onProcessEnd
         try {
             if (lifecycle != RUNNING) {
                 e.retireUndelivered(stoppedError(e, "the actor failed to start"), DeadLetterReason.ACTOR_STOPPED,
@@ -221,7 +226,20 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
                 return false;
             }
             Behavior<?> b = behavior;
+            if (hooks != null) {
+                started = System.nanoTime();
+                processToken = hooks.onProcessStart(ActorId.of(id), message, e.token,
+                        e.sentNanos == Envelope.UNSTAMPED ? 0L : Math.max(0L, started - e.sentNanos));
+                processing = true;
+            }
             Handled handled = b.protocol().isInstance(message) ? actor.receive(this, message) : Handled.unhandled();
+            if (processing) {
+                // NOTE: ended before the outcome is reported and before anything below can throw,
+                // so start and end pair on this thread exactly once (the catch ends it only if the
+                // handler threw).
+                processing = false;
+                hooks.onProcessEnd(ActorId.of(id), message, processToken, System.nanoTime() - started, null);
+            }
             if (handled == null) {
                 throw new NullPointerException(actorIdString() + " returned null for " + typeName(message)
                         + "; return Handled.reply, Handled.done or Handled.unhandled()");
@@ -233,11 +251,17 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
             } else if (handled.later() != null) {
                 replyLater(e, handled.later(), o);
             } else if (e.oneWay) {
+                if (hooks != null) {
+                    e.reportReplied(hooks);
+                }
                 return true; // nobody reads its result: the run counts it, no shared write here
             } else {
                 e.retireDelivered(handled.value(), o);
             }
         } catch (Throwable t) {
+            if (processing) { // the handler threw: its process ends here
+                hooks.onProcessEnd(ActorId.of(id), message, processToken, System.nanoTime() - started, t);
+            }
             e.retireFailed(handlerFailed(message, t), o);
             if (t instanceof VirtualMachineError vme) {
                 throw vme; // no supervision: the run stops the actor (abortRun)
@@ -276,7 +300,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         // never completes. Covered by ActorRuntimeTest.asyncReplyThatNeverCompletesIsReleased.
         e.whenComplete((value, error) -> {
             if (p.remove(e)) {
-                outcomes.failed();
+                e.retireAbandoned(outcomes);
             }
         });
     }

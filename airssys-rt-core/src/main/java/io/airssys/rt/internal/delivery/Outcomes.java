@@ -5,6 +5,7 @@ import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterQueue;
 import io.airssys.rt.deadletter.DeadLetterReason;
+import io.airssys.rt.instrument.Instrumentation;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -30,6 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@value #ROUTING_WINDOW} later samples have come, a slow one has left the mean. Recording a
  * sample costs what it did (one atomic increment and one store instead of two adds), and only
  * sampled sends pay it.
+ *
+ * <p>It also holds the broker's {@link Instrumentation}, guarded, or {@code null} when none is
+ * installed: every place that retires a message already has this object at hand, so the outcome
+ * hook is reported where the counters move, and the hot path pays one {@code null} check.
  */
 public final class Outcomes {
 
@@ -49,14 +54,36 @@ public final class Outcomes {
     private final AtomicLong routingSamples = new AtomicLong();
     private int warmUpSamples; // racy on purpose: a hint, not a count
     private volatile DeadLetterQueue deadLetters;
+    /** The installed instrumentation behind its guard, or {@code null}. */
+    private final Instrumentation hooks;
 
     /**
-     * Creates the outcomes of one broker.
+     * Creates the outcomes of one broker without instrumentation.
      *
      * @param deadLetters where undelivered messages go
      */
     public Outcomes(DeadLetterQueue deadLetters) {
+        this(deadLetters, null);
+    }
+
+    /**
+     * Creates the outcomes of one broker.
+     *
+     * @param deadLetters     where undelivered messages go
+     * @param instrumentation the hooks to call, or {@code null} for none
+     */
+    public Outcomes(DeadLetterQueue deadLetters, Instrumentation instrumentation) {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.hooks = instrumentation == null ? null : new InstrumentationGuard(instrumentation);
+    }
+
+    /**
+     * Returns the instrumentation to call, guarded (a hook that throws is logged and ignored).
+     *
+     * @return the hooks, or {@code null} when none is installed (check before building arguments)
+     */
+    public Instrumentation hooks() {
+        return hooks;
     }
 
     /**
