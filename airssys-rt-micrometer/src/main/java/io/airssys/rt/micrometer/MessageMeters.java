@@ -39,7 +39,7 @@ final class MessageMeters {
     // threads); both get the one instance the registry holds (registration is idempotent per
     // name and tags), so whichever write wins, every record lands on that meter. The volatile
     // field and the AtomicReferenceArray publish the meter safely to readers on other threads.
-    // Covered by MessageMetersTest (sends to one pair from several dispatcher threads).
+    // Covered by MessageMetersTest.first_use_of_a_pair_on_many_threads_at_once_loses_no_count.
     private volatile Timer queued;
     /** Slot 0: success, slot 1: failure. */
     private final AtomicReferenceArray<Timer> processing = new AtomicReferenceArray<>(2);

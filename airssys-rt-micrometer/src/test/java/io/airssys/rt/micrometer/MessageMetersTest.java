@@ -2,6 +2,7 @@ package io.airssys.rt.micrometer;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
+import io.airssys.rt.Priority;
 import io.airssys.rt.actor.ActorSystem;
 import io.airssys.rt.actor.Behavior;
 import io.airssys.rt.actor.Behaviors;
@@ -20,8 +21,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -109,7 +117,7 @@ class MessageMetersTest {
             assertThat(registry.find(MicrometerInstrumentation.PROCESSING).tag("type", "Deposit")
                     .tag("outcome", "failure").timer()).as("no failure series where nothing failed").isNull();
             assertThat(registry.get(MicrometerInstrumentation.PROCESSING).tag("type", "Deposit")
-                    .tag("group", "accounts").timer().totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+                    .tag("group", "accounts").timer().totalTime(TimeUnit.NANOSECONDS))
                     .isPositive();
 
             assertThat(outcome(registry, "Deposit", "accounts", Outcome.REPLIED)).isEqualTo(ACCOUNTS);
@@ -169,7 +177,7 @@ class MessageMetersTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         InMemoryMessageBroker broker = InMemoryMessageBroker.builder()
                 .instrumentation(MicrometerInstrumentation.builder(registry)
-                        .messageTypeNames(type -> "bank." + type.getSimpleName().toLowerCase(java.util.Locale.ROOT))
+                        .messageTypeNames(type -> "bank." + type.getSimpleName().toLowerCase(Locale.ROOT))
                         .build())
                 .build();
         try (ActorSystem system = ActorSystem.builder().broker(broker).threads(1).build()) {
@@ -179,6 +187,52 @@ class MessageMetersTest {
                     .until(() -> outcome(registry, "bank.deposit", "all", Outcome.REPLIED) == 1);
             assertThat(registry.find(MicrometerInstrumentation.QUEUED).tag("type", "Deposit").timer()).isNull();
         }
+    }
+
+    /**
+     * The meters of a pair are registered on first use without a lock: when several threads use a
+     * new pair at once, each must still land on the one meter the registry holds. Drives the hooks
+     * directly from 8 threads (the broker dispatches on fewer), released together by a latch.
+     */
+    @Test
+    void first_use_of_a_pair_on_many_threads_at_once_loses_no_count() throws Exception {
+        record Fresh() {
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerInstrumentation hooks = MicrometerInstrumentation.builder(registry).build();
+        int threads = 8;
+        int perThread = 1_000;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    ActorId actor = ActorId.of(7);
+                    for (int i = 0; i < perThread; i++) {
+                        Fresh message = new Fresh();
+                        Object sent = hooks.onSend(actor, message, Priority.NORMAL, Map.of());
+                        Object run = hooks.onProcessStart(actor, message, sent, 1_000);
+                        hooks.onProcessEnd(actor, message, run, 2_000, i % 2 == 0 ? null : new IllegalStateException());
+                        hooks.onOutcome(message, sent, i % 2 == 0 ? Outcome.REPLIED : Outcome.HANDLER_FAILED, null);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int total = threads * perThread;
+        assertThat(queued(registry, "Fresh", "all")).isEqualTo(total);
+        assertThat(processing(registry, "Fresh", "all", "success")).isEqualTo(total / 2);
+        assertThat(processing(registry, "Fresh", "all", "failure")).isEqualTo(total / 2);
+        assertThat(outcome(registry, "Fresh", "all", Outcome.REPLIED)).isEqualTo(total / 2);
+        assertThat(outcome(registry, "Fresh", "all", Outcome.HANDLER_FAILED)).isEqualTo(total / 2);
     }
 
     @Test
