@@ -32,6 +32,8 @@ public final class Demo {
         ErrorHandlingExample.run(out);
         section(out, "Metrics");
         MetricsExample.run(out);
+        section(out, "Observability: Micrometer meters and observations across a nested ask");
+        ObservabilityExample.run(out);
         section(out, "A sealed protocol with an exhaustive switch");
         SealedProtocolExample.run(out);
         section(out, "Custom routing: topics, publish, sendWithRouting");
