@@ -34,6 +34,8 @@ public final class Demo {
         MetricsExample.run(out);
         section(out, "Observability: Micrometer meters and observations across a nested ask");
         ObservabilityExample.run(out);
+        section(out, "Observability: JDK Flight Recorder events");
+        FlightRecorderExample.run(out);
         section(out, "A sealed protocol with an exhaustive switch");
         SealedProtocolExample.run(out);
         section(out, "Custom routing: topics, publish, sendWithRouting");
