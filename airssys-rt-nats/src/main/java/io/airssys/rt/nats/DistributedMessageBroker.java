@@ -29,12 +29,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -78,6 +83,9 @@ public final class DistributedMessageBroker implements BrokerNode {
 
     /** The default request timeout, in seconds. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 30;
+
+    /** How many registrations {@link #registerAll} keeps in flight together. */
+    public static final int REGISTRATION_WINDOW = 128;
 
     private static final System.Logger LOG = System.getLogger("io.airssys.rt.nats");
 
@@ -174,6 +182,56 @@ public final class DistributedMessageBroker implements BrokerNode {
             throw e;
         }
         directory.registeredHere(actorId, revision);
+    }
+
+    /**
+     * Registers many actors at once, their registry round trips pipelined: up to
+     * {@value #REGISTRATION_WINDOW} are in flight together instead of one after another, so
+     * registering thousands of actors takes a fraction of the time {@link #register} one by one
+     * would. Each registration is what {@link #register} does (atomic across the cluster: of
+     * several nodes registering one id exactly one wins) and succeeds or fails on its own. Their
+     * registration order among themselves ({@link #actorIds()}, broadcasts) is the order the
+     * registry accepted them, not the map's. Attach actors with {@code ActorSystem.attach} once
+     * this returns.
+     *
+     * @param mailboxes the ids and their mailboxes (not registered anywhere yet)
+     * @return the registrations that were refused, by id, with the exception {@link #register}
+     *         would have thrown ({@code ALREADY_REGISTERED}, a closed broker, a mailbox of another
+     *         broker...); empty if every actor is registered
+     * @throws InterruptedException if interrupted while registrations were in flight (those that
+     *                              completed stay registered; the others may or may not be)
+     */
+    public Map<ActorId, RuntimeException> registerAll(Map<ActorId, ? extends Mailbox<?>> mailboxes)
+            throws InterruptedException {
+        Objects.requireNonNull(mailboxes, "mailboxes");
+        mailboxes.forEach((id, mailbox) -> {
+            Objects.requireNonNull(id, "an actor id in mailboxes");
+            Objects.requireNonNull(mailbox, "the mailbox of " + id);
+        });
+        Map<ActorId, RuntimeException> refused = new ConcurrentHashMap<>();
+        Semaphore window = new Semaphore(REGISTRATION_WINDOW);
+        CountDownLatch done = new CountDownLatch(mailboxes.size());
+        for (Map.Entry<ActorId, ? extends Mailbox<?>> e : mailboxes.entrySet()) {
+            window.acquire();
+            try {
+                waiting.execute(() -> {
+                    try {
+                        register(e.getKey(), e.getValue());
+                    } catch (RuntimeException failed) {
+                        refused.put(e.getKey(), failed);
+                    } finally {
+                        window.release();
+                        done.countDown();
+                    }
+                });
+            } catch (RejectedExecutionException closing) { // the node closed while we registered
+                window.release();
+                done.countDown();
+                refused.put(e.getKey(), closedError(e.getKey(), "register " + e.getKey()));
+            }
+        }
+        done.await();
+        return Map.copyOf(refused);
     }
 
     @Override
