@@ -26,8 +26,11 @@ public final class ActorFailedException extends DeliveryException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The failed message's type name, as {@link #messageType()} returns it. */
     private final String messageType;
+    /** The handler's throwable's class name, as {@link #causeClassName()} returns it. */
     private final String causeClassName;
+    /** The handler's throwable's message, as {@link #causeMessage()} returns it. */
     private final String causeMessage;
 
     /**

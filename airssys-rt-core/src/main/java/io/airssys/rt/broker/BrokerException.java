@@ -15,7 +15,9 @@ public final class BrokerException extends DeliveryException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** What went wrong, as {@link #error()} returns it. */
     private final BrokerError error;
+    /** The text after the error code, without it. */
     private final String detail;
 
     /**

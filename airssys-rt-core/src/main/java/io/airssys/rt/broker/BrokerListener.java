@@ -11,7 +11,7 @@ import java.util.List;
  * Called on the sending thread before the message is enqueued, whatever its outcome; keep it
  * short and non-blocking. Exceptions thrown by a listener are logged and ignored.
  *
- * <p>Register with {@link MessageBroker#addListener(BrokerListener)}. {@link #NONE} is the
+ * <p>Register with {@link BrokerNode#addListener(BrokerListener)}. {@link #NONE} is the
  * listener of a broker nobody observes.
  */
 public interface BrokerListener {

@@ -11,6 +11,7 @@ public final class InvalidTopicException extends IllegalArgumentException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The topic or pattern that was refused. */
     private final String topic;
 
     /**

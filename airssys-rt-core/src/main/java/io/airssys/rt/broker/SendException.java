@@ -19,8 +19,11 @@ public final class SendException extends DeliveryException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** What went wrong, as {@link #error()} returns it. */
     private final SendError error;
+    /** The type name of the message that was not delivered. */
     private final String messageType;
+    /** The text after the error code, without it. */
     private final String detail;
 
     /**

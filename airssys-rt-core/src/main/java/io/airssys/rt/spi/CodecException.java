@@ -26,7 +26,9 @@ public final class CodecException extends RuntimeException {
         TOO_LARGE
     }
 
+    /** Why the codec failed, as {@link #reason()} returns it. */
     private final Reason reason;
+    /** The type or wire name concerned. */
     private final String typeName;
 
     /**

@@ -14,6 +14,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,25 +77,27 @@ public final class BenchmarkReport {
         long start = System.nanoTime();
         System.out.println("airssys-rt benchmark report, profile " + p.name() + ", writing to " + out.toAbsolutePath());
 
-        System.out.println("measuring memory (heap after GC)...");
+        String natsSkipped = natsServerMissing();
+        ReportProgress progress = plan(p, natsSkipped == null);
+        System.out.println("[report] " + progress.plannedSteps() + " steps: memory, then one per benchmark run");
+
+        progress.step("measuring memory (heap after GC)");
         Memory memory = measureMemory(p);
 
         System.out.println("running JMH: latency (" + p.latencyForks() + " forks)...");
         Results results = new Results();
-        results.addAll(run(p, p.latencyForks(), "(RequestResponseBenchmark|pekko\\.PekkoAskBenchmark)\\.",
-                out.resolve("jmh-latency.json")));
+        results.addAll(run(p, p.latencyForks(), LATENCY, out.resolve("jmh-latency.json"), progress));
         System.out.println("running JMH: throughput, breakdown, scalability, topics (" + p.forks() + " fork(s))...");
-        results.addAll(run(p, p.forks(), "(LatencyBreakdownBenchmark|ThroughputBenchmark|BroadcastBenchmark"
-                + "|ScalabilityBenchmark|TopicRoutingBenchmark|PerActorTopicBenchmark|pekko\\.PekkoTellBenchmark|pekko\\.PekkoThroughputBenchmark"
-                + "|pekko\\.PekkoBroadcastBenchmark)\\.", out.resolve("jmh-other.json")));
-        String natsSkipped = natsServerMissing();
+        results.addAll(run(p, p.forks(), OTHER, out.resolve("jmh-other.json"), progress));
         if (natsSkipped == null) {
             System.out.println("running JMH: distributed, a local 3-server NATS cluster per benchmark (" + p.forks()
                     + " fork(s))...");
-            results.addAll(run(p, p.forks(), "distributed\\.", out.resolve("jmh-distributed.json")));
+            results.addAll(run(p, p.forks(), DISTRIBUTED, out.resolve("jmh-distributed.json"), progress));
         } else {
             System.out.println("distributed benchmarks " + natsSkipped);
         }
+        System.out.println("[report] all " + progress.plannedSteps() + " steps done in "
+                + ReportProgress.format(progress.elapsed()));
 
         String machine = Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ", JDK " + Runtime.version() + ", max heap per fork as configured";
@@ -118,7 +121,44 @@ public final class BenchmarkReport {
         }
     }
 
-    private static Collection<RunResult> run(Profile p, int forks, String include, Path json) throws Exception {
+    /** The three JMH runs: latency (more forks), everything else in memory, and distributed. */
+    private static final String LATENCY = "(RequestResponseBenchmark|pekko\\.PekkoAskBenchmark)\\.";
+    private static final String OTHER = "(LatencyBreakdownBenchmark|ThroughputBenchmark|BroadcastBenchmark"
+            + "|ScalabilityBenchmark|TopicRoutingBenchmark|PerActorTopicBenchmark|pekko\\.PekkoTellBenchmark"
+            + "|pekko\\.PekkoThroughputBenchmark|pekko\\.PekkoBroadcastBenchmark)\\.";
+    private static final String DISTRIBUTED = "distributed\\.";
+
+    /** A guess at one fork's start (JVM, JIT, fixture): the pace corrects it as the run goes. */
+    private static final Duration FORK_START = Duration.ofSeconds(2);
+    /** A guess at the extra start of a distributed fork (three nats-server processes). */
+    private static final Duration CLUSTER_START = Duration.ofSeconds(3);
+
+    /** Every step of the run, with the time the profile plans for it (see {@link ReportProgress}). */
+    private static ReportProgress plan(Profile p, boolean distributed) {
+        ReportProgress progress = new ReportProgress(System.out, System::nanoTime);
+        progress.plan(1, p.name().equals("smoke") ? Duration.ofSeconds(10) : Duration.ofSeconds(40));
+        Map<String, String[]> overrides = Map.of("registered", p.registered());
+        progress.plan(JmhProgress.countRuns(PKG + LATENCY, overrides), perRun(p, p.latencyForks(), Duration.ZERO));
+        progress.plan(JmhProgress.countRuns(PKG + OTHER, overrides), perRun(p, p.forks(), Duration.ZERO));
+        if (distributed) {
+            progress.plan(JmhProgress.countRuns(PKG + DISTRIBUTED, overrides), perRun(p, p.forks(), CLUSTER_START));
+        }
+        return progress;
+    }
+
+    private static Duration perRun(Profile p, int forks, Duration extraPerFork) {
+        Duration fork = toDuration(p.warmupTime()).multipliedBy(p.warmups())
+                .plus(toDuration(p.measureTime()).multipliedBy(p.iterations()))
+                .plus(FORK_START).plus(extraPerFork);
+        return fork.multipliedBy(forks);
+    }
+
+    private static Duration toDuration(TimeValue t) {
+        return Duration.ofNanos(t.convertTo(java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    private static Collection<RunResult> run(Profile p, int forks, String include, Path json,
+                                             ReportProgress progress) throws Exception {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(PKG + include)
                 .forks(forks)
@@ -131,7 +171,7 @@ public final class BenchmarkReport {
                 .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString());
-        return new Runner(o.build()).run();
+        return new Runner(o.build(), new JmhProgress(System.out, progress)).run();
     }
 
     // ------------------------------------------------------------------ memory
