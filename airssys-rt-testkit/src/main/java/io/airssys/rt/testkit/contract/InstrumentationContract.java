@@ -60,11 +60,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 public abstract class InstrumentationContract {
 
-    /** A request answered with its text. */
+    /**
+     * A request answered with its text.
+     *
+     * @param text the answer
+     */
     public record Ask(String text) implements Message<String> {
     }
 
-    /** A fire-and-forget message. */
+    /**
+     * A fire-and-forget message.
+     *
+     * @param text a label
+     */
     public record Fire(String text) implements Message<Void> {
     }
 
@@ -76,7 +84,11 @@ public abstract class InstrumentationContract {
     public record Nobody() implements Message<String> {
     }
 
-    /** A request whose handler lets the broker's clock pass {@code by} before it answers. */
+    /**
+     * A request whose handler lets the broker's clock pass {@code by} before it answers.
+     *
+     * @param by how far the handler advances the broker's clock
+     */
     public record Slow(Duration by) implements Message<String> {
     }
 
