@@ -206,7 +206,11 @@ public final class BenchmarkReport {
                 String bench = r.getParams().getBenchmark().substring(PKG.length());
                 StringBuilder key = new StringBuilder(bench);
                 for (String name : new TreeMap<>(paramsOf(r)).keySet()) {
-                    key.append(';').append(name).append('=').append(r.getParams().getParam(name));
+                    String value = r.getParams().getParam(name);
+                    if (name.equals("instrumentation") && value.equals("none")) {
+                        continue; // the plain figure: looked up without naming the parameter
+                    }
+                    key.append(';').append(name).append('=').append(value);
                 }
                 byKey.put(key.toString(), r);
             }

@@ -172,6 +172,10 @@ final class Tables {
             row("Pekko ask, " + s, "–", "–", sampled(ASK, "setting=" + s), fmtRatio(pekko / defMedian) + " vs default",
                     "info");
         }
+        double noopMedian = r.percentile(50, RR, "setting=default", "instrumentation=noop");
+        row("request-response round trip, default setting, **no-op instrumentation** installed", "–",
+                sampled(RR, "setting=default", "instrumentation=noop"), "–", fmtRatio(noopMedian / defMedian)
+                        + " of the plain median (what calling the hooks costs)", "info");
         double trySend = r.score(BREAK + "trySend");
         double tell = Math.min(r.score("pekko.PekkoTellBenchmark.tell", "setting=classic-default"),
                 r.score("pekko.PekkoTellBenchmark.tell", "setting=classic-tuned"));
@@ -195,6 +199,12 @@ final class Tables {
                     fmtRate(tuned) + " classic tuned (best " + fmtRate(best) + ")", fmtRatio(ours / tuned),
                     judged(met, (floor == 0 ? "" : "≥ " + c[1] + " and ") + "≥ 1.5x Pekko tuned",
                             in(TPUT, "actors=" + c[0]), in(PTPUT, "actors=" + c[0], "setting=classic-tuned")));
+        }
+        for (String c : new String[] {"1", "16"}) {
+            double plain = r.score(TPUT, "actors=" + c);
+            double noop = r.score(TPUT, "actors=" + c, "instrumentation=noop");
+            row(c + " actor(s), fire-and-forget processed, **no-op instrumentation** installed", "–", fmtRate(noop),
+                    "–", fmtRatio(noop / plain) + " of the plain rate (what calling the hooks costs)", "info");
         }
         String[][] bc = {{"10", "12M", "12e6"}, {"100", "8M", "8e6"}};
         for (String[] b : bc) {
@@ -324,6 +334,10 @@ final class Tables {
         row("cluster-wide registrations per second on node 0 (one registry round trip per actor)", "100,000 actors",
                 perSecond(registrations) + "; 100,000 actors would take "
                         + duration(100_000 / registrations), "–", "–", "info");
+        double batched = r.score(REMOTE_REG + "AllPipelined");
+        row("cluster-wide registrations per second on node 0, `registerAll` (up to 128 round trips in flight)",
+                "100,000 actors", perSecond(batched) + "; 100,000 actors would take " + duration(100_000 / batched),
+                "–", fmtRatio(batched / registrations) + " vs one at a time", "info");
     }
 
     /** A sampled figure in microseconds, shown like {@link #sampled}. */
