@@ -28,6 +28,7 @@ import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +43,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -209,29 +211,44 @@ public final class DistributedMessageBroker implements BrokerNode {
             Objects.requireNonNull(mailbox, "the mailbox of " + id);
         });
         Map<ActorId, RuntimeException> refused = new ConcurrentHashMap<>();
+        pipelined(mailboxes.entrySet(), e -> {
+            try {
+                register(e.getKey(), e.getValue());
+            } catch (RuntimeException failed) {
+                refused.put(e.getKey(), failed);
+            }
+        }, e -> refused.put(e.getKey(), closedError(e.getKey(), "register " + e.getKey())));
+        return Map.copyOf(refused);
+    }
+
+    /**
+     * Runs {@code task} for each item on this node's virtual threads, at most
+     * {@value #REGISTRATION_WINDOW} at a time (registry round trips in flight together), and
+     * returns when every one has ended. An item the closed executor refuses goes to
+     * {@code refused}.
+     */
+    private <T> void pipelined(Collection<T> items, Consumer<T> task, Consumer<T> refused)
+            throws InterruptedException {
         Semaphore window = new Semaphore(REGISTRATION_WINDOW);
-        CountDownLatch done = new CountDownLatch(mailboxes.size());
-        for (Map.Entry<ActorId, ? extends Mailbox<?>> e : mailboxes.entrySet()) {
+        CountDownLatch done = new CountDownLatch(items.size());
+        for (T item : items) {
             window.acquire();
             try {
                 waiting.execute(() -> {
                     try {
-                        register(e.getKey(), e.getValue());
-                    } catch (RuntimeException failed) {
-                        refused.put(e.getKey(), failed);
+                        task.accept(item);
                     } finally {
                         window.release();
                         done.countDown();
                     }
                 });
-            } catch (RejectedExecutionException closing) { // the node closed while we registered
+            } catch (RejectedExecutionException closing) { // the node closed meanwhile
                 window.release();
                 done.countDown();
-                refused.put(e.getKey(), closedError(e.getKey(), "register " + e.getKey()));
+                refused.accept(item);
             }
         }
         done.await();
-        return Map.copyOf(refused);
     }
 
     @Override
@@ -529,18 +546,12 @@ public final class DistributedMessageBroker implements BrokerNode {
             // survivor already removed them, and an id may since be registered elsewhere
             // (NodeFailureTest: a hung node that resumes must not delete the survivor's entries).
             revoked = !directory.claimed(node);
-            for (ActorId id : revoked ? List.<ActorId>of() : local.actorIds()) {
-                List<String> patterns = local.subscriptions(id);
-                ClusterDirectory.Entry e = directory.entry(id);
-                if (e == null || e.node() != node) {
-                    continue;
-                }
-                try {
-                    registry.deleteSubscriptions(id, patterns);
-                    registry.deleteActor(id, e.revision());
-                } catch (IOException | RuntimeException failed) {
-                    LOG.log(System.Logger.Level.WARNING, "could not remove " + id + " from the registry", failed);
-                }
+            // the removals are pipelined like registerAll: a node with 100,000 actors must not
+            // take a round trip per actor, one after another, to close
+            try {
+                pipelined(revoked ? List.<ActorId>of() : local.actorIds(), this::forgetOnClose, this::forgetOnClose);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt(); // close goes on: the local actors must stop
             }
             local.close();
             remote.failAll("the caller's node closed before the answer came");
@@ -566,6 +577,21 @@ public final class DistributedMessageBroker implements BrokerNode {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /** Removes one of this node's actors and its subscriptions from the registry, as the node closes. */
+    private void forgetOnClose(ActorId id) {
+        List<String> patterns = local.subscriptions(id);
+        ClusterDirectory.Entry e = directory.entry(id);
+        if (e == null || e.node() != node) {
+            return;
+        }
+        try {
+            registry.deleteSubscriptions(id, patterns);
+            registry.deleteActor(id, e.revision());
+        } catch (IOException | RuntimeException failed) {
+            LOG.log(System.Logger.Level.WARNING, "could not remove " + id + " from the registry", failed);
         }
     }
 

@@ -193,6 +193,9 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param sendToken what {@link Instrumentation#onSend} returned
      */
     public void token(Object sendToken) {
+        if (sendToken == null && !(attachment instanceof Traced)) {
+            return; // nothing to carry: no pair allocated
+        }
         this.attachment = new Traced(attachment instanceof Traced t ? t.headers() : headers(), sendToken);
     }
 

@@ -215,10 +215,6 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
             return false;
         }
         Object message = e.message;
-        Instrumentation hooks = o.hooks();
-        long started = 0L;
-        Object processToken = null;
-        boolean processing = false; // between onProcessStart and onProcessEnd
         try {
             if (lifecycle != RUNNING) {
                 e.retireUndelivered(stoppedError(e, "the actor failed to start"), DeadLetterReason.ACTOR_STOPPED,
@@ -226,53 +222,78 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
                 return false;
             }
             Behavior<?> b = behavior;
-            if (hooks != null) {
-                started = System.nanoTime();
-                processToken = hooks.onProcessStart(ActorId.of(id), message, e.token(),
-                        e.sentNanos == Envelope.UNSTAMPED ? 0L : Math.max(0L, started - e.sentNanos));
-                processing = true;
-            }
-            Handled handled = b.protocol().isInstance(message) ? actor.receive(this, message) : Handled.unhandled();
-            if (processing) {
-                // NOTE: ended before the outcome is reported and before anything below can throw,
-                // so start and end pair on this thread exactly once (the catch ends it only if the
-                // handler threw).
-                processing = false;
-                hooks.onProcessEnd(ActorId.of(id), message, processToken, System.nanoTime() - started, null);
-            }
-            if (handled == null) {
-                throw new NullPointerException(actorIdString() + " returned null for " + typeName(message)
-                        + "; return Handled.reply, Handled.done or Handled.unhandled()");
-            }
-            if (handled.isUnhandled()) {
-                e.retireUndelivered(new BrokerException(BrokerError.ROUTING_FAILED, ActorId.of(id), actorIdString()
-                        + " has no handler for " + message.getClass().getName()
-                        + " (its protocol is " + b.protocol().getName() + ")"), DeadLetterReason.UNHANDLED, target(), o);
-            } else if (handled.later() != null) {
-                replyLater(e, handled.later(), o);
-            } else if (e.oneWay) {
-                if (hooks != null) {
-                    e.reportReplied(hooks);
-                }
-                return true; // nobody reads its result: the run counts it, no shared write here
-            } else {
-                e.retireDelivered(handled.value(), o);
-            }
+            Instrumentation hooks = o.hooks();
+            // NOTE: without instrumentation the handler is called right here; the observed call
+            // lives in its own method, so this path stays as small (and as inlinable) as it was
+            // before the hooks existed: a larger method here cost ~20% of one actor's
+            // fire-and-forget rate (JMH, docs/benchmarks/2026-11-30-instrumentation.md).
+            Handled handled = hooks == null ? receive(b, message) : receiveObserved(e, b, message, hooks);
+            return conclude(e, b, message, handled, o, hooks);
         } catch (Throwable t) {
-            if (processing) { // the handler threw: its process ends here
-                hooks.onProcessEnd(ActorId.of(id), message, processToken, System.nanoTime() - started, t);
-            }
-            e.retireFailed(handlerFailed(message, t), o);
-            if (t instanceof VirtualMachineError vme) {
-                throw vme; // no supervision: the run stops the actor (abortRun)
-            }
-            if (e.oneWay) {
-                LOG.log(System.Logger.Level.WARNING, () -> actorIdString() + " failed on fire-and-forget "
-                        + typeName(message), t);
-            }
-            afterFailure(message, t);
+            failed(e, message, t, o);
         }
         return false;
+    }
+
+    private Handled receive(Behavior<?> b, Object message) throws Exception {
+        return b.protocol().isInstance(message) ? actor.receive(this, message) : Handled.unhandled();
+    }
+
+    /** The handler between its process hooks: started and ended on this thread, exactly once each. */
+    private Handled receiveObserved(Envelope e, Behavior<?> b, Object message, Instrumentation hooks)
+            throws Exception {
+        ActorId self = ActorId.of(id);
+        long started = System.nanoTime();
+        Object processToken = hooks.onProcessStart(self, message, e.token(),
+                e.sentNanos == Envelope.UNSTAMPED ? 0L : Math.max(0L, started - e.sentNanos));
+        Handled handled;
+        try {
+            handled = receive(b, message);
+        } catch (Throwable t) {
+            hooks.onProcessEnd(self, message, processToken, System.nanoTime() - started, t);
+            throw t;
+        }
+        // NOTE: ended before the outcome is reported (conclude), so a hook that opened a scope
+        // at the start has closed it before the sender can see the result
+        hooks.onProcessEnd(self, message, processToken, System.nanoTime() - started, null);
+        return handled;
+    }
+
+    /** Retires a message its handler returned from; {@code true} for a fire-and-forget message the run counts. */
+    private boolean conclude(Envelope e, Behavior<?> b, Object message, Handled handled, Outcomes o,
+                             Instrumentation hooks) {
+        if (handled == null) {
+            throw new NullPointerException(actorIdString() + " returned null for " + typeName(message)
+                    + "; return Handled.reply, Handled.done or Handled.unhandled()");
+        }
+        if (handled.isUnhandled()) {
+            e.retireUndelivered(new BrokerException(BrokerError.ROUTING_FAILED, ActorId.of(id), actorIdString()
+                    + " has no handler for " + message.getClass().getName()
+                    + " (its protocol is " + b.protocol().getName() + ")"), DeadLetterReason.UNHANDLED, target(), o);
+        } else if (handled.later() != null) {
+            replyLater(e, handled.later(), o);
+        } else if (e.oneWay) {
+            if (hooks != null) {
+                e.reportReplied(hooks);
+            }
+            return true; // nobody reads its result: the run counts it, no shared write here
+        } else {
+            e.retireDelivered(handled.value(), o);
+        }
+        return false;
+    }
+
+    /** The handler threw (or returned null): retired as failed, logged if nobody waits, then supervision. */
+    private void failed(Envelope e, Object message, Throwable t, Outcomes o) {
+        e.retireFailed(handlerFailed(message, t), o);
+        if (t instanceof VirtualMachineError vme) {
+            throw vme; // no supervision: the run stops the actor (abortRun)
+        }
+        if (e.oneWay) {
+            LOG.log(System.Logger.Level.WARNING, () -> actorIdString() + " failed on fire-and-forget "
+                    + typeName(message), t);
+        }
+        afterFailure(message, t);
     }
 
     private void replyLater(Envelope e, CompletionStage<?> later, Outcomes outcomes) {
