@@ -82,6 +82,13 @@ public final class InMemoryMessageBroker implements BrokerNode {
     private final RoutingTable table;
     private final TopicRegistry<MpscMailbox<?>> topics = new TopicRegistry<>();
     private final Outcomes outcomes;
+    /**
+     * {@code outcomes.hooks()}, kept here as well: the consumer reads it per message, and this
+     * object's fields are read-only after construction, while the {@code Outcomes} object sits
+     * next to the {@code LongAdder} every send writes (reading it per message cost a quarter of
+     * one actor's fire-and-forget rate: false sharing, docs/benchmarks/2026-11-30-instrumentation.md).
+     */
+    private final Instrumentation hooks;
     private final Owner owner = new Owner();
     private final long defaultTimeoutNanos; // 0: none
     private final int joinSpinMicros;
@@ -106,6 +113,7 @@ public final class InMemoryMessageBroker implements BrokerNode {
         this.joinSpinMicros = (int) b.joinSpin.toNanos() / 1_000;
         this.timeouts = new BrokerTimeouts(b.scheduler);
         this.outcomes = new Outcomes(b.deadLetters != null ? b.deadLetters : new DeadLetterQueue(), b.instrumentation);
+        this.hooks = outcomes.hooks();
         this.outer = b.outer;
         this.onStopped = b.onStopped;
         Refusals refusals = new Refusals(closed);
@@ -443,6 +451,11 @@ public final class InMemoryMessageBroker implements BrokerNode {
         @Override
         public Outcomes outcomes() {
             return outcomes;
+        }
+
+        @Override
+        public Instrumentation hooks() {
+            return hooks;
         }
 
         @Override

@@ -22,6 +22,15 @@ public interface MailboxOwner {
     Outcomes outcomes();
 
     /**
+     * Returns the broker's instrumentation, read by the consumer for every message it processes.
+     * An implementation returns a field of an object the consumer reads anyway (never a field of
+     * {@link Outcomes}, whose neighbourhood in memory the senders write on every send).
+     *
+     * @return the guarded hooks, or {@code null} when none is installed
+     */
+    io.airssys.rt.instrument.Instrumentation hooks();
+
+    /**
      * Removes {@code mailbox} from routing if it is still registered, then closes it. Called
      * when its actor stops itself.
      *

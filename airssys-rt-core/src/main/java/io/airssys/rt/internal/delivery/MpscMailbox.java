@@ -205,7 +205,8 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         if (waiting() != null) {
             admitWaiting();
         }
-        Outcomes o = owner().outcomes();
+        MailboxOwner own = owner();
+        Outcomes o = own.outcomes(); // NOTE: no field of o is read on the fire-and-forget path (see hooks())
         // NOTE: one CAS decides between the start and a timeout (Envelope.claimStart), and the
         // deadline is checked here too, whatever the timer's lag: a message is never started
         // after its sender was told it timed out before starting. Cancelled or failed by a
@@ -222,11 +223,12 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
                 return false;
             }
             Behavior<?> b = behavior;
-            Instrumentation hooks = o.hooks();
-            // NOTE: without instrumentation the handler is called right here; the observed call
-            // lives in its own method, so this path stays as small (and as inlinable) as it was
-            // before the hooks existed: a larger method here cost ~20% of one actor's
-            // fire-and-forget rate (JMH, docs/benchmarks/2026-11-30-instrumentation.md).
+            // NOTE: the hooks come from the owner (the broker object, read here anyway), not from
+            // o: reading o's line per message costs a quarter of one actor's fire-and-forget rate,
+            // since every send writes the LongAdder next to it (false sharing; JMH in
+            // docs/benchmarks/2026-11-30-instrumentation.md). Without hooks the handler is called
+            // right here; the observed call lives in its own method.
+            Instrumentation hooks = own.hooks();
             Handled handled = hooks == null ? receive(b, message) : receiveObserved(e, b, message, hooks);
             return conclude(e, b, message, handled, o, hooks);
         } catch (Throwable t) {
