@@ -28,7 +28,6 @@ import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,14 +35,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -108,6 +103,7 @@ public final class DistributedMessageBroker implements BrokerNode {
     private final ClusterFanout fanout;
     private final NodeLiveness liveness;
     private final ExecutorService waiting = Executors.newVirtualThreadPerTaskExecutor();
+    private final RegistryPipeline pipeline = new RegistryPipeline(waiting, REGISTRATION_WINDOW);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DistributedMessageBroker(Builder b) throws IOException, InterruptedException,
@@ -211,7 +207,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             Objects.requireNonNull(mailbox, "the mailbox of " + id);
         });
         Map<ActorId, RuntimeException> refused = new ConcurrentHashMap<>();
-        pipelined(mailboxes.entrySet(), e -> {
+        pipeline.run(mailboxes.entrySet(), e -> {
             try {
                 register(e.getKey(), e.getValue());
             } catch (RuntimeException failed) {
@@ -219,36 +215,6 @@ public final class DistributedMessageBroker implements BrokerNode {
             }
         }, e -> refused.put(e.getKey(), closedError(e.getKey(), "register " + e.getKey())));
         return Map.copyOf(refused);
-    }
-
-    /**
-     * Runs {@code task} for each item on this node's virtual threads, at most
-     * {@value #REGISTRATION_WINDOW} at a time (registry round trips in flight together), and
-     * returns when every one has ended. An item the closed executor refuses goes to
-     * {@code refused}.
-     */
-    private <T> void pipelined(Collection<T> items, Consumer<T> task, Consumer<T> refused)
-            throws InterruptedException {
-        Semaphore window = new Semaphore(REGISTRATION_WINDOW);
-        CountDownLatch done = new CountDownLatch(items.size());
-        for (T item : items) {
-            window.acquire();
-            try {
-                waiting.execute(() -> {
-                    try {
-                        task.accept(item);
-                    } finally {
-                        window.release();
-                        done.countDown();
-                    }
-                });
-            } catch (RejectedExecutionException closing) { // the node closed meanwhile
-                window.release();
-                done.countDown();
-                refused.accept(item);
-            }
-        }
-        done.await();
     }
 
     @Override
@@ -549,7 +515,7 @@ public final class DistributedMessageBroker implements BrokerNode {
             // the removals are pipelined like registerAll: a node with 100,000 actors must not
             // take a round trip per actor, one after another, to close
             try {
-                pipelined(revoked ? List.<ActorId>of() : local.actorIds(), this::forgetOnClose, this::forgetOnClose);
+                pipeline.run(revoked ? List.<ActorId>of() : local.actorIds(), this::forgetOnClose, this::forgetOnClose);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt(); // close goes on: the local actors must stop
             }

@@ -180,6 +180,9 @@ class BehaviorsTest {
             ActorId y = system.spawn(b).id();
             broker.trySend(x, new Increment());
             broker.trySend(y, new Increment());
+            // NOTE: y runs on its own; a request to y after its Increment (per-sender FIFO) waits
+            // until y has counted, so x's Get below cannot race y's increment (it did once in CI)
+            assertThat(result(broker.send(y, new Get()))).isGreaterThanOrEqualTo(1);
             CompletableFuture<Void> crash = broker.send(x, new Crash());
             assertThatThrownBy(() -> result(crash)).hasCauseInstanceOf(io.airssys.rt.broker.ActorFailedException.class)
                     .hasRootCauseInstanceOf(IllegalStateException.class);
