@@ -274,7 +274,9 @@ public final class DistributedMessageBroker implements BrokerNode {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
-        checkOpen(actorId, "trySend to " + actorId);
+        if (closed.get()) { // NOTE: not checkOpen(id, "..." + id): that built a string per send (JFR)
+            throw closedError(actorId, "trySend to " + actorId);
+        }
         ClusterDirectory.Entry e = find(actorId);
         if (e == null) {
             local.trySend(actorId, message, options); // not in the cluster: throws, counted and dead-lettered here
