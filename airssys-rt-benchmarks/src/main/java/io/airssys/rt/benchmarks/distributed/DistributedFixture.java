@@ -12,6 +12,7 @@ import io.airssys.rt.spi.MessageTypes;
 import io.nats.client.Connection;
 import io.nats.client.MessageHandler;
 import io.nats.client.Nats;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A local 3-server NATS cluster (real {@code nats-server} processes, JetStream on) and, for the
@@ -165,18 +168,12 @@ public final class DistributedFixture implements AutoCloseable {
      * @throws IllegalStateException naming {@code what} if it never holds
      */
     static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + REACHABLE_WITHIN.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException(what + " did not get through within " + REACHABLE_WITHIN.toMillis()
-                        + " ms: the cluster's routes did not carry the subscription");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + what, e);
-            }
+        try {
+            await().atMost(REACHABLE_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(what + " did not get through within " + REACHABLE_WITHIN.toMillis()
+                    + " ms: the cluster's routes did not carry the subscription", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.airssys.rt.nats.testing;
 
 import io.nats.client.Options;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * One nats-server, or a cluster of several, as real processes on 127.0.0.1 for tests, each with JetStream
@@ -47,6 +51,8 @@ public final class NatsCluster implements AutoCloseable {
     static final int START_ATTEMPTS = 3;
     private static final long STOP_GRACE_MILLIS = 5_000;
     private static final long POLL_MILLIS = 50;
+    /** The shortest wait for readiness, even when the deadline has passed (one poll). */
+    private static final Duration MIN_WAIT = Duration.ofMillis(POLL_MILLIS);
 
     private final String name;
     private final Path binary;
@@ -302,39 +308,44 @@ public final class NatsCluster implements AutoCloseable {
         boolean clustered = size > 1;
         int expectedRoutes = running.size() - 1;
         boolean quorum = running.size() * 2 > size;
-        while (true) {
-            NatsServerProcess notReady = null;
-            NatsMonitor.Status seen = null;
-            for (NatsServerProcess server : running) {
-                if (!server.isAlive()) {
-                    String message = "nats-server " + server + " exited with code " + server.exitCode()
-                            + " during " + what + " of cluster " + name + "; last lines of its log:"
-                            + System.lineSeparator() + server.logTail(15);
-                    if (server.logShowsPortClash()) {
-                        throw new PortClash(message);
-                    }
-                    throw new NatsServerStartException(message);
-                }
-                NatsMonitor.Status status = monitor.status(server.monitorPort(), clustered);
-                boolean ready = status.healthy()
-                        && (!clustered || status.routes() >= expectedRoutes && (!quorum || status.metaLeader() != null));
-                if (!ready) {
-                    notReady = server;
-                    seen = status;
-                    break;
-                }
+        AtomicReference<NatsServerProcess> notReady = new AtomicReference<>();
+        AtomicReference<NatsMonitor.Status> seen = new AtomicReference<>();
+        Duration left = Duration.ofNanos(Math.max(MIN_WAIT.toNanos(), deadlineNanos - System.nanoTime()));
+        try {
+            // a server that exited throws from the condition, and Awaitility rethrows it at once
+            await().atMost(left).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(POLL_MILLIS))
+                    .until(() -> {
+                        for (NatsServerProcess server : running) {
+                            failIfExited(server, what);
+                            NatsMonitor.Status status = monitor.status(server.monitorPort(), clustered);
+                            if (!status.healthy() || clustered && (status.routes() < expectedRoutes
+                                    || quorum && status.metaLeader() == null)) {
+                                notReady.set(server);
+                                seen.set(status);
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+        } catch (ConditionTimeoutException timeout) {
+            throw new NatsServerStartException("nats-server " + notReady.get() + " was not ready within "
+                    + startTimeout.toMillis() + " ms during " + what + " of cluster " + name + " (expected "
+                    + (clustered ? expectedRoutes + " route(s) and a JetStream meta leader" : "healthz ok")
+                    + "; last seen: " + seen.get().describe() + "); last lines of its log:" + System.lineSeparator()
+                    + notReady.get().logTail(15));
+        }
+    }
+
+    /** A server that has exited fails the start at once: as a {@link PortClash} if its log says a port was taken. */
+    private void failIfExited(NatsServerProcess server, String what) {
+        if (!server.isAlive()) {
+            String message = "nats-server " + server + " exited with code " + server.exitCode()
+                    + " during " + what + " of cluster " + name + "; last lines of its log:"
+                    + System.lineSeparator() + server.logTail(15);
+            if (server.logShowsPortClash()) {
+                throw new PortClash(message);
             }
-            if (notReady == null) {
-                return;
-            }
-            if (System.nanoTime() - deadlineNanos >= 0) {
-                throw new NatsServerStartException("nats-server " + notReady + " was not ready within "
-                        + startTimeout.toMillis() + " ms during " + what + " of cluster " + name + " (expected "
-                        + (clustered ? expectedRoutes + " route(s) and a JetStream meta leader" : "healthz ok")
-                        + "; last seen: " + seen.describe() + "); last lines of its log:" + System.lineSeparator()
-                        + notReady.logTail(15));
-            }
-            sleep(POLL_MILLIS);
+            throw new NatsServerStartException(message);
         }
     }
 
@@ -363,15 +374,6 @@ public final class NatsCluster implements AutoCloseable {
             action.run();
         } finally {
             lifecycle.unlock();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NatsServerStartException("interrupted while waiting for nats-server", e);
         }
     }
 
