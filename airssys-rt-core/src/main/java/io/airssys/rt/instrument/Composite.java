@@ -3,7 +3,6 @@ package io.airssys.rt.instrument;
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Priority;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,7 +26,9 @@ final class Composite implements Instrumentation {
         if (parts.length == 0) {
             throw new IllegalArgumentException("compose needs at least one instrumentation");
         }
-        List.of(parts); // throws on a null part, naming none: say which
+        for (int i = 0; i < parts.length; i++) {
+            Objects.requireNonNull(parts[i], "instrumentation " + i + " of compose(...) is null");
+        }
         return parts.length == 1 ? parts[0] : new Composite(parts.clone());
     }
 

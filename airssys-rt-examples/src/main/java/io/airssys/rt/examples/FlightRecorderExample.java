@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * JDK Flight Recorder (module {@code airssys-rt-jfr}): a handler slower than the threshold
@@ -56,14 +57,12 @@ public final class FlightRecorderExample {
             stream.enable(FlightRecorderInstrumentation.SLOW_MESSAGE).withThreshold(Duration.ofMillis(10));
             stream.enable(FlightRecorderInstrumentation.DELIVERY_FAILURE);
             stream.enable(FlightRecorderInstrumentation.BROKER_STATISTICS).withPeriod(Duration.ofMillis(100));
-            stream.onEvent(FlightRecorderInstrumentation.SLOW_MESSAGE, e -> {
+            Consumer<RecordedEvent> slowOrFailed = e -> {
                 seen.add(e);
                 slowAndFailed.countDown();
-            });
-            stream.onEvent(FlightRecorderInstrumentation.DELIVERY_FAILURE, e -> {
-                seen.add(e);
-                slowAndFailed.countDown();
-            });
+            };
+            stream.onEvent(FlightRecorderInstrumentation.SLOW_MESSAGE, slowOrFailed);
+            stream.onEvent(FlightRecorderInstrumentation.DELIVERY_FAILURE, slowOrFailed);
             stream.onEvent(FlightRecorderInstrumentation.BROKER_STATISTICS, e -> {
                 if (e.getLong("delivered") >= 101) {
                     seen.add(e);

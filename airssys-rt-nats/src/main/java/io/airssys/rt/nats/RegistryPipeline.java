@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * Many registry round trips in flight together instead of one after another: each item's task
- * (a registration, a removal) runs on its own virtual thread, at most {@link #window()} at a
+ * (a registration, a removal) runs on its own virtual thread, at most {@code window} at a
  * time, and {@link #run} returns when every one has ended. One registry round trip is a few
  * hundred microseconds to milliseconds of waiting for the JetStream leader and its replicas;
  * with 128 of them waiting together, 100,000 registrations take seconds instead of a minute
@@ -30,10 +30,6 @@ final class RegistryPipeline {
         }
         this.threads = threads;
         this.window = window;
-    }
-
-    int window() {
-        return window;
     }
 
     /**

@@ -456,7 +456,7 @@ public final class Envelope extends CompletableFuture<Object> {
             report(outcomes, Outcome.REPLIED, null);
         } else {
             outcomes.deliveredBecameFailed(); // the sender already saw a timeout, cancellation or ACTOR_STOPPED
-            report(outcomes, Outcome.ABANDONED, errorNow());
+            reportWithItsError(outcomes, Outcome.ABANDONED);
         }
     }
 
@@ -468,7 +468,7 @@ public final class Envelope extends CompletableFuture<Object> {
      */
     public void retireAbandoned(Outcomes outcomes) {
         outcomes.failed();
-        report(outcomes, Outcome.ABANDONED, errorNow());
+        reportWithItsError(outcomes, Outcome.ABANDONED);
     }
 
     /**
@@ -488,6 +488,14 @@ public final class Envelope extends CompletableFuture<Object> {
             return new java.util.concurrent.CancellationException("cancelled by its sender");
         }
         return isCompletedExceptionally() ? exceptionNow() : null;
+    }
+
+    /** Reports an outcome with what the sender saw, built only when someone listens (it may allocate). */
+    private void reportWithItsError(Outcomes outcomes, Outcome outcome) {
+        Instrumentation h = outcomes.hooks();
+        if (h != null) {
+            h.onOutcome(message, token(), outcome, errorNow());
+        }
     }
 
     private void report(Outcomes outcomes, Outcome outcome, Throwable error) {
@@ -549,7 +557,7 @@ public final class Envelope extends CompletableFuture<Object> {
             detail = "failed before it started: " + exceptionNow();
         }
         outcomes.undelivered(message, priority, sentNanos, target, reason, detail);
-        report(outcomes, Outcome.of(reason), errorNow());
+        reportWithItsError(outcomes, Outcome.of(reason));
     }
 
     /**
