@@ -7,6 +7,7 @@ import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetterQueue;
 import io.airssys.rt.internal.delivery.Envelope;
+import io.airssys.rt.internal.delivery.RequestEnvelope;
 import io.airssys.rt.internal.delivery.Outcomes;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -32,7 +33,7 @@ public class ReplyVersusTimeoutTest {
             new SendException(SendError.TIMEOUT, ActorId.of(1), "Q", "test timeout", null);
 
     private final Outcomes outcomes = new Outcomes(new DeadLetterQueue(1));
-    private final Envelope request = Envelope.request("question", Priority.NORMAL, 0);
+    private final RequestEnvelope request = Envelope.request("question", Priority.NORMAL, 0);
 
     /** The actor answers. */
     @Actor
@@ -54,7 +55,7 @@ public class ReplyVersusTimeoutTest {
     @Arbiter
     public void arbiter(III_Result r) {
         BrokerMetrics m = outcomes.snapshot(0);
-        r.r1 = request.isCompletedExceptionally() ? 0 : 1;
+        r.r1 = request.future().isCompletedExceptionally() ? 0 : 1;
         r.r2 = (int) m.totalDelivered();
         r.r3 = (int) m.totalFailed();
     }

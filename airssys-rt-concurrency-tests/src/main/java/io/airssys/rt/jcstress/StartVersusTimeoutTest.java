@@ -3,6 +3,7 @@ package io.airssys.rt.jcstress;
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Priority;
 import io.airssys.rt.internal.delivery.Envelope;
+import io.airssys.rt.internal.delivery.RequestEnvelope;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -26,12 +27,12 @@ import java.time.Duration;
 @State
 public class StartVersusTimeoutTest {
 
-    private final Envelope request = newRequest();
+    private final RequestEnvelope request = newRequest();
     private int started;
     private int expiredUnstarted;
 
-    private static Envelope newRequest() {
-        Envelope e = Envelope.request("question", Priority.NORMAL, 0);
+    private static RequestEnvelope newRequest() {
+        RequestEnvelope e = Envelope.request("question", Priority.NORMAL, 0);
         e.deadlineAfter(Duration.ofHours(1).toNanos()); // far away: only the timer below ends it
         return e;
     }
@@ -57,6 +58,6 @@ public class StartVersusTimeoutTest {
     public void arbiter(III_Result r) {
         r.r1 = started;
         r.r2 = expiredUnstarted;
-        r.r3 = request.isCompletedExceptionally() ? 1 : 0;
+        r.r3 = request.future().isCompletedExceptionally() ? 1 : 0;
     }
 }

@@ -8,6 +8,8 @@ import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.internal.delivery.Envelope;
+import io.airssys.rt.internal.delivery.OneWayEnvelope;
+import io.airssys.rt.internal.delivery.RequestEnvelope;
 import io.airssys.rt.internal.delivery.MpscMailbox;
 import io.airssys.rt.internal.delivery.Outcomes;
 import io.airssys.rt.internal.delivery.RoutingTable;
@@ -72,7 +74,7 @@ public final class RequestPath {
      */
     public <R> CompletableFuture<R> request(ActorId actorId, Message<R> message, long timeoutNanos,
                                             Priority priority, Map<String, String> headers) {
-        Envelope e = Envelope.request(message, priority, joinSpinMicros, headers);
+        RequestEnvelope e = Envelope.request(message, priority, joinSpinMicros, headers);
         outcomes.sent(1);
         listeners.current().onSend(actorId, message, priority);
         Instrumentation hooks = outcomes.hooks();
@@ -91,7 +93,7 @@ public final class RequestPath {
     }
 
     /** Arms the timeout and enqueues; any refusal fails and dead-letters the envelope. */
-    private void deliver(Envelope e, MpscMailbox<?> mb, ActorId actorId, Message<?> message, long timeoutNanos,
+    private void deliver(RequestEnvelope e, MpscMailbox<?> mb, ActorId actorId, Message<?> message, long timeoutNanos,
                          long lookupNanos) {
         try {
             if (timeoutNanos > 0) {
@@ -130,7 +132,7 @@ public final class RequestPath {
                      Map<String, String> headers) {
         Instrumentation hooks = outcomes.hooks();
         // an instrumented broker reads the clock per message: its hooks are told the time queued
-        Envelope e = hooks == null ? Envelope.oneWay(message, priority, headers)
+        OneWayEnvelope e = hooks == null ? Envelope.oneWay(message, priority, headers)
                 : Envelope.oneWayStamped(message, priority, headers);
         if (deadlineNanos > 0) {
             e.deadlineAfter(deadlineNanos);
@@ -172,7 +174,7 @@ public final class RequestPath {
      */
     public <R> CompletableFuture<R> unroutable(String topic, Message<R> message, Priority priority,
                                                Map<String, String> headers) {
-        Envelope e = Envelope.request(message, priority, joinSpinMicros, headers);
+        RequestEnvelope e = Envelope.request(message, priority, joinSpinMicros, headers);
         outcomes.sent(1);
         Instrumentation hooks = outcomes.hooks();
         if (hooks != null) {
@@ -191,7 +193,7 @@ public final class RequestPath {
     }
 
     @SuppressWarnings("unchecked")
-    private static <R> CompletableFuture<R> future(Envelope e) {
-        return (CompletableFuture<R>) (CompletableFuture<?>) e;
+    private static <R> CompletableFuture<R> future(RequestEnvelope e) {
+        return (CompletableFuture<R>) (CompletableFuture<?>) e.future();
     }
 }

@@ -2,69 +2,42 @@ package io.airssys.rt.internal.delivery;
 
 import io.airssys.rt.Priority;
 import io.airssys.rt.broker.SendError;
-import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.instrument.Outcome;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import io.airssys.rt.internal.timer.Timeout;
-import java.util.concurrent.TimeoutException;
 
 /**
- * One message on its way to one actor, and the future of its result.
+ * One message on its way to one actor: the mailbox's intrusive queue node ({@link #next}) and
+ * what the broker needs to retire it. Two kinds, because they cost differently:
+ * <ul>
+ *   <li>{@link OneWayEnvelope}, a fire-and-forget message: nobody waits for its result, so it
+ *       is 32 bytes of node and nothing else (issue 9: it used to be the 72-byte request kind,
+ *       a {@code CompletableFuture}, for every message; {@code EnvelopeLayoutTest}).</li>
+ *   <li>{@link RequestEnvelope}, a message whose sender holds a {@link ReplyFuture}: it carries
+ *       the send time, the deadline, the start-versus-timeout word and the broadcast slot.</li>
+ * </ul>
+ * The queue, the lanes and the run loop see only this class; where the kinds differ (may it
+ * start, what its retirement completes) the subclass decides.
  *
- * <p>The envelope is the mailbox's intrusive queue node ({@link #next}) and the future the sender
- * holds, so a request costs one allocation. A broadcast envelope also reports its outcome to
- * its {@link ReplyGather}.
- *
- * <p>Outcome vs. retirement: the outcome is decided by whoever completes the future first
- * (the handler, a timeout, close, or the user's {@code cancel}). Retirement happens exactly
- * once, by whoever takes the envelope out of the system (the consumer, the closer, an
+ * <p>Outcome vs. retirement: the outcome is decided by whoever completes a request's future
+ * first (the handler, a timeout, close, or the user's {@code cancel}). Retirement happens
+ * exactly once, by whoever takes the envelope out of the system (the consumer, the closer, an
  * evicting producer, or the sender when it was never enqueued), and is where the broker's
  * counters move and undelivered messages are dead-lettered, so
  * {@code sent == delivered + failed} holds once nothing is in flight. Retirement records
  * before it completes the future, so a sender that sees its outcome also sees it counted.
- *
- * <p>Start vs. timeout: a request with a deadline is either started by its actor or timed out
- * before it started, never both. The consumer and the timer race for one word,
- * {@link #startState}: the consumer's {@link #claimStart()} and the timer's
- * {@link #expire} both CAS it away from {@code NOT_STARTED}, and only the winner acts. A timer
- * that loses still fails the future (the caller stops waiting), but with an error that says the
- * actor was processing the message. Covered by {@code StartVersusTimeoutTest} (jcstress) and
- * {@code FaultInjectionTest.timeoutsUnderLoadSkipTimedOutMessagesAndEveryFutureCompletes}.
- *
- * <p>The future a sender holds cannot be completed from outside: {@code complete},
- * {@code completeExceptionally}, {@code obtrude*} and {@code completeAsync} throw
- * {@link UnsupportedOperationException}, since an outcome the actor did not produce would skew the
- * counters and mislabel a dead letter. {@code orTimeout} and {@code completeOnTimeout} return a
- * dependent stage that times out on its own; the message keeps the broker's timeout
- * ({@code SendOptions.timeout}). {@code cancel} keeps its meaning: a message not started is skipped
- * and dead-lettered {@code CANCELLED}. Covered by {@code TimeoutTest}.
  */
-public final class Envelope extends CompletableFuture<Object> {
-
-    private static final int NOT_STARTED = 0;
-    private static final int STARTED = 1;
-    private static final int EXPIRED = 2;
-
-    private static final VarHandle START_STATE;
-
-    static {
-        try {
-            START_STATE = MethodHandles.lookup().findVarHandle(Envelope.class, "startState", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+public abstract sealed class Envelope permits OneWayEnvelope, RequestEnvelope {
 
     /** Priorities by ordinal. */
     static final Priority[] PRIORITIES = Priority.values();
     static final int NORMAL = Priority.NORMAL.ordinal();
+
+    /** {@link #sentNanos()} of a message whose send time was not read (a fire-and-forget message). */
+    static final long UNSTAMPED = 0L;
 
     /** The message; never {@code null}. */
     final Object message;
@@ -74,55 +47,40 @@ public final class Envelope extends CompletableFuture<Object> {
      * consumer-private priority lane; {@code null} once taken out. See IntrusiveMpscQueue.
      */
     Envelope next;
-    /** The broadcast this envelope belongs to, or {@code null}. */
-    private final ReplyGather<?> gather;
-    private final int slot;
-    /** Whether nobody waits for the result (try-send): a handler failure is then logged. */
-    final boolean oneWay;
-    /** The priority's ordinal. */
-    final byte priority;
-    /** {@code System.nanoTime()} at send, for the dead letter's timestamp. */
-    final long sentNanos;
-    /** {@link #sentNanos} of a fire-and-forget message: no clock was read when it was sent. */
-    static final long UNSTAMPED = 0L;
     /**
      * The sender's headers ({@link io.airssys.rt.broker.SendOptions#headers()}), a {@code Map};
-     * on an instrumented broker, a {@link Traced} holding them and the send token; {@code null}
-     * if neither. One field for both keeps an envelope 72 B when nobody instruments the broker
-     * (a separate token field made it 80 B; {@code EnvelopeLayoutTest}). Written by the sender
-     * before the enqueue that publishes the envelope; read by the consumer and whoever retires it.
+     * or {@link Extras} holding them with what few messages need (the instrumentation's send
+     * token, a one-way message's deadline or send time); {@code null} if none. One field for all
+     * of it keeps a one-way envelope at 32 bytes. Written by the sender before the enqueue that
+     * publishes the envelope; read by the consumer and whoever retires it.
      */
-    private Object attachment;
-
-    /** The headers and the instrumentation's send token of an envelope on an instrumented broker. */
-    private record Traced(Map<String, String> headers, Object token) {
-    }
+    Object attachment;
     /** Arrival order in the consumer's lanes; written by whoever moves it there. */
     int seq;
-    /**
-     * {@code System.nanoTime()} after which the message must not start, or 0 for none. Written
-     * by the sender before the enqueue that publishes the envelope.
-     */
-    long deadlineNanos;
-    /** How long {@link #join()} and {@link #get()} spin before parking, in microseconds. */
-    private final short spinMicros;
-    /** The timeout task to cancel when the result arrives first, or {@code null}. */
-    private volatile Timeout timeoutTask;
-    /** {@link #NOT_STARTED}, {@link #STARTED} or {@link #EXPIRED}; only used with a deadline. */
-    @SuppressWarnings("unused") // CAS through START_STATE
-    private volatile int startState;
+    /** The priority's ordinal. */
+    final byte priority;
 
-    Envelope(Object message, ReplyGather<?> gather, int slot, boolean oneWay, Priority priority, long sentNanos,
-             int spinMicros, Map<String, String> headers) {
-        this.attachment = headers == null || headers.isEmpty() ? null : headers;
-        this.message = message;
-        this.spinMicros = (short) spinMicros;
-        this.gather = gather;
-        this.slot = slot;
-        this.oneWay = oneWay;
-        this.priority = (byte) priority.ordinal();
-        this.sentNanos = sentNanos;
+    /** What a few envelopes carry besides headers; written only before the envelope is published. */
+    static final class Extras {
+        final Map<String, String> headers;
+        Object token;
+        /** A one-way message's send time (instrumented broker), or {@link #UNSTAMPED}. */
+        long sentNanos;
+        /** A one-way message's deadline ({@code System.nanoTime()}), or 0 for none. */
+        long deadlineNanos;
+
+        Extras(Map<String, String> headers) {
+            this.headers = headers;
+        }
     }
+
+    Envelope(Object message, Priority priority, Map<String, String> headers) {
+        this.message = message;
+        this.priority = (byte) priority.ordinal();
+        this.attachment = headers == null || headers.isEmpty() ? null : headers;
+    }
+
+    // ------------------------------------------------------------------ factories
 
     /**
      * Creates an envelope for a request whose sender holds the future.
@@ -132,8 +90,8 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param spinMicros how long a caller's join spins before parking (0 to 32767)
      * @return a new envelope
      */
-    public static Envelope request(Object message, Priority priority, int spinMicros) {
-        return new Envelope(message, null, 0, false, priority, System.nanoTime(), spinMicros, null);
+    public static RequestEnvelope request(Object message, Priority priority, int spinMicros) {
+        return new RequestEnvelope(message, null, 0, priority, System.nanoTime(), spinMicros, null);
     }
 
     /**
@@ -145,8 +103,9 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param headers    the sender's headers (immutable), or {@code null}
      * @return a new envelope
      */
-    public static Envelope request(Object message, Priority priority, int spinMicros, Map<String, String> headers) {
-        return new Envelope(message, null, 0, false, priority, System.nanoTime(), spinMicros, headers);
+    public static RequestEnvelope request(Object message, Priority priority, int spinMicros,
+                                          Map<String, String> headers) {
+        return new RequestEnvelope(message, null, 0, priority, System.nanoTime(), spinMicros, headers);
     }
 
     /**
@@ -156,8 +115,8 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param priority its priority
      * @return a new envelope
      */
-    public static Envelope oneWay(Object message, Priority priority) {
-        return new Envelope(message, null, 0, true, priority, UNSTAMPED, 0, null);
+    public static OneWayEnvelope oneWay(Object message, Priority priority) {
+        return new OneWayEnvelope(message, priority, null);
     }
 
     /**
@@ -168,10 +127,10 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param headers  the sender's headers (immutable), or {@code null}
      * @return a new envelope
      */
-    public static Envelope oneWay(Object message, Priority priority, Map<String, String> headers) {
+    public static OneWayEnvelope oneWay(Object message, Priority priority, Map<String, String> headers) {
         // NOTE: no clock read per fire-and-forget message (issue 9): a dead letter is stamped when
         // it dies, and a deadline reads the clock itself (deadlineAfter)
-        return new Envelope(message, null, 0, true, priority, UNSTAMPED, 0, headers);
+        return new OneWayEnvelope(message, priority, headers);
     }
 
     /**
@@ -183,38 +142,30 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param headers  the sender's headers (immutable), or {@code null}
      * @return a new envelope
      */
-    public static Envelope oneWayStamped(Object message, Priority priority, Map<String, String> headers) {
-        return new Envelope(message, null, 0, true, priority, System.nanoTime(), 0, headers);
+    public static OneWayEnvelope oneWayStamped(Object message, Priority priority, Map<String, String> headers) {
+        OneWayEnvelope e = new OneWayEnvelope(message, priority, headers);
+        e.extras().sentNanos = System.nanoTime();
+        return e;
     }
 
-    /**
-     * Sets the instrumentation's send token; before the enqueue.
-     *
-     * @param sendToken what {@link Instrumentation#onSend} returned
-     */
-    public void token(Object sendToken) {
-        if (sendToken == null && !(attachment instanceof Traced)) {
-            return; // nothing to carry: no pair allocated
-        }
-        this.attachment = new Traced(attachment instanceof Traced t ? t.headers() : headers(), sendToken);
-    }
-
-    /**
-     * Returns the instrumentation's send token.
-     *
-     * @return the token, or {@code null}
-     */
-    public Object token() {
-        return attachment instanceof Traced t ? t.token() : null;
-    }
+    // ------------------------------------------------------------------ what every kind carries
 
     /**
      * Returns the message.
      *
      * @return the message
      */
-    public Object message() {
+    public final Object message() {
         return message;
+    }
+
+    /**
+     * Returns the priority.
+     *
+     * @return the priority
+     */
+    public final Priority priority() {
+        return PRIORITIES[priority];
     }
 
     /**
@@ -223,222 +174,102 @@ public final class Envelope extends CompletableFuture<Object> {
      * @return an unmodifiable map, empty if none
      */
     @SuppressWarnings("unchecked")
-    public Map<String, String> headers() {
+    public final Map<String, String> headers() {
         Object a = attachment;
         if (a == null) {
             return Map.of();
         }
-        return a instanceof Traced t ? t.headers() : (Map<String, String>) a;
+        if (a instanceof Extras x) {
+            return x.headers == null ? Map.of() : x.headers;
+        }
+        return (Map<String, String>) a;
     }
 
     /**
-     * Returns the priority.
+     * Sets the instrumentation's send token; before the enqueue.
      *
-     * @return the priority
+     * @param sendToken what {@link Instrumentation#onSend} returned
      */
-    public Priority priority() {
-        return PRIORITIES[priority];
-    }
-
-    @Override
-    public Object join() {
-        JoinSpin.awaitBriefly(this, spinMicros);
-        return super.join();
-    }
-
-    @Override
-    public Object get() throws InterruptedException, java.util.concurrent.ExecutionException {
-        JoinSpin.awaitBriefly(this, spinMicros);
-        return super.get();
-    }
-
-    @Override
-    public Object get(long timeout, java.util.concurrent.TimeUnit unit)
-            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
-        JoinSpin.awaitBriefly(this, (int) Math.min(spinMicros, unit.toMicros(timeout)));
-        return super.get(timeout, unit);
+    public final void token(Object sendToken) {
+        if (sendToken == null && !(attachment instanceof Extras)) {
+            return; // nothing to carry: nothing allocated
+        }
+        extras().token = sendToken;
     }
 
     /**
-     * Sets the deadline: the consumer skips (and fails with {@code TIMEOUT}) a message whose
-     * deadline has passed when it would start, even if the timer has not fired yet.
+     * Returns the instrumentation's send token.
+     *
+     * @return the token, or {@code null}
+     */
+    public final Object token() {
+        return attachment instanceof Extras x ? x.token : null;
+    }
+
+    /** The extras, created on first use; sender only, before the enqueue. */
+    @SuppressWarnings("unchecked")
+    final Extras extras() {
+        Object a = attachment;
+        if (a instanceof Extras x) {
+            return x;
+        }
+        Extras x = new Extras((Map<String, String>) a);
+        attachment = x;
+        return x;
+    }
+
+    /**
+     * Whether nobody waits for the result (a fire-and-forget message).
+     *
+     * @return {@code true} for a {@link OneWayEnvelope}
+     */
+    public final boolean isOneWay() {
+        return this instanceof OneWayEnvelope;
+    }
+
+    /**
+     * {@code System.nanoTime()} at send, or {@link #UNSTAMPED} if the clock was not read.
+     *
+     * @return the send time
+     */
+    abstract long sentNanos();
+
+    /**
+     * Sets the deadline: the consumer skips a message whose deadline has passed when it would
+     * start (a request also fails with {@code TIMEOUT}, even if the timer has not fired yet).
      *
      * @param timeoutNanos the timeout, counted from the send; positive
      */
-    public void deadlineAfter(long timeoutNanos) {
-        long d = (sentNanos != UNSTAMPED ? sentNanos : System.nanoTime()) + timeoutNanos;
-        this.deadlineNanos = d == 0 ? 1 : d;
-    }
+    public abstract void deadlineAfter(long timeoutNanos);
 
     /**
-     * Returns whether the deadline has passed.
-     *
-     * @return {@code true} if there is a deadline and it is over
-     */
-    boolean expired() {
-        return deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0;
-    }
-
-    /**
-     * Claims the start of this message for its actor: {@code false} if its outcome was
-     * decided already (cancelled, failed by a close) or its deadline won the race, in which
-     * case the message must be skipped. After {@code true} no timeout can say "not started".
-     * Consumer only.
+     * Claims the start of this message for its actor: {@code false} if it must be skipped (its
+     * outcome was decided already, or its deadline passed), and then {@link #retireSkipped}
+     * says why. Consumer only.
      *
      * @param actorId the actor's id, for the error if the deadline passed
      * @return whether the handler may run
      */
-    public boolean claimStart(long actorId) {
-        if (isDone()) {
-            return false;
-        }
-        if (deadlineNanos == 0) {
-            return true; // no timer races for this message
-        }
-        if (expired()) {
-            expire(io.airssys.rt.ActorId.of(actorId), null); // the timer lags: the deadline decides, here and now
-            return false;
-        }
-        return START_STATE.compareAndSet(this, NOT_STARTED, STARTED);
-    }
+    public abstract boolean claimStart(long actorId);
 
     /**
-     * Times the request out: fails the future with {@code TIMEOUT}. If the actor has not
-     * started the message, it never will (the error says so); if it has, the handler goes on
-     * and its result is discarded.
+     * Whether the outcome is decided before a handler produced it (a request timed out,
+     * cancelled, or failed by a close). Always {@code false} for a one-way message.
      *
-     * @param actorId the target, for the error
-     * @param timeout the timeout that passed, for the message; {@code null} to describe it as
-     *                the deadline
-     * @return {@code true} if the message had not started (it is now skipped)
+     * @return {@code true} if its sender stopped waiting
      */
-    public boolean expire(io.airssys.rt.ActorId actorId, java.time.Duration timeout) {
-        // NOTE: the state, not this CAS, says what happened: the consumer's own deadline check
-        // may have expired the message a moment ago, and then this (later) failure may still be
-        // the one that completes the future; it must not claim the message was being processed.
-        // Found by FaultInjectionTest.timeoutsUnderLoadSkipTimedOutMessagesAndEveryFutureCompletes.
-        boolean beforeStart = START_STATE.compareAndSet(this, NOT_STARTED, EXPIRED)
-                || (int) START_STATE.getVolatile(this) == EXPIRED;
-        String within = timeout == null ? "its deadline passed" : "no reply within " + timeout;
-        fail(new SendException(SendError.TIMEOUT, actorId, MpscMailbox.typeName(message), beforeStart
-                ? within + " before the actor started it (it never will)"
-                : within + " while the actor was processing it", null));
-        return beforeStart;
-    }
+    abstract boolean decided();
 
-    /**
-     * Returns whether a timeout failed this message before its actor started it.
-     *
-     * @return {@code true} if it timed out unstarted
-     */
-    public boolean expiredBeforeStart() {
-        return (int) START_STATE.getVolatile(this) == EXPIRED;
-    }
+    // ------------------------------------------------------------------ retirement
 
-    /**
-     * Sets the timeout task to cancel when the outcome is decided.
-     *
-     * @param task the task, or {@code null}
-     */
-    public void timeoutTask(Timeout task) {
-        this.timeoutTask = task;
-        // NOTE: the outcome may have been decided before the task was set (volatile write, then
-        // isDone's volatile read; afterOutcome reads the field after completing): cancel it here.
-        if (task != null && isDone()) {
-            task.cancel();
-        }
-    }
+    /** Completes the sender's future with the result, if there is one; {@code true} unless it was decided already. */
+    abstract boolean succeed(Object value);
 
-    /**
-     * Completes with a result unless already completed.
-     *
-     * @param value the result
-     * @return {@code true} if this call decided the outcome
-     */
-    public boolean succeed(Object value) {
-        boolean won = super.complete(value);
-        if (won) {
-            afterOutcome();
-        }
-        return won;
-    }
+    /** Fails the sender's future, if there is one; {@code true} unless it was decided already. */
+    abstract boolean fail(Throwable error);
 
-    /**
-     * Completes with an error unless already completed.
-     *
-     * @param error the error
-     * @return {@code true} if this call decided the outcome
-     */
-    public boolean fail(Throwable error) {
-        boolean won = super.completeExceptionally(error);
-        if (won) {
-            afterOutcome();
-        }
-        return won;
-    }
-
-    // ------------------------------------------------------------------ the sender's view
-
-    private static UnsupportedOperationException completedByTheBroker() {
-        return new UnsupportedOperationException("this future is completed by the broker (the actor's result, a"
-                + " timeout, or the actor stopping); cancel() it to withdraw a message that has not started, or"
-                + " use SendOptions.timeout for a deadline");
-    }
-
-    /** Refused: the broker completes this future. */
-    @Override
-    public boolean complete(Object value) {
-        throw completedByTheBroker();
-    }
-
-    /** Refused: the broker completes this future. */
-    @Override
-    public boolean completeExceptionally(Throwable ex) {
-        throw completedByTheBroker();
-    }
-
-    /** Refused: the broker completes this future. */
-    @Override
-    public void obtrudeValue(Object value) {
-        throw completedByTheBroker();
-    }
-
-    /** Refused: the broker completes this future. */
-    @Override
-    public void obtrudeException(Throwable ex) {
-        throw completedByTheBroker();
-    }
-
-    /** Refused: the broker completes this future. */
-    @Override
-    public CompletableFuture<Object> completeAsync(java.util.function.Supplier<?> supplier,
-                                                   java.util.concurrent.Executor executor) {
-        throw completedByTheBroker();
-    }
-
-    /** Refused: the broker completes this future. */
-    @Override
-    public CompletableFuture<Object> completeAsync(java.util.function.Supplier<?> supplier) {
-        throw completedByTheBroker();
-    }
-
-    /**
-     * Returns a dependent stage that fails with {@link TimeoutException} after {@code timeout};
-     * the message itself keeps the broker's timeout and is processed and counted as usual.
-     */
-    @Override
-    public CompletableFuture<Object> orTimeout(long timeout, java.util.concurrent.TimeUnit unit) {
-        return copy().orTimeout(timeout, unit);
-    }
-
-    /**
-     * Returns a dependent stage that completes with {@code value} after {@code timeout}; the
-     * message itself keeps the broker's timeout and is processed and counted as usual.
-     */
-    @Override
-    public CompletableFuture<Object> completeOnTimeout(Object value, long timeout, java.util.concurrent.TimeUnit unit) {
-        return copy().completeOnTimeout(value, timeout, unit);
-    }
+    /** What the sender saw (the failure, a cancellation), built only when instrumentation listens; or {@code null}. */
+    abstract Throwable errorNow();
 
     /**
      * Retires with the handler's result.
@@ -446,12 +277,8 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param value    the result
      * @param outcomes the broker's outcomes
      */
-    public void retireDelivered(Object value, Outcomes outcomes) {
+    public final void retireDelivered(Object value, Outcomes outcomes) {
         outcomes.delivered();
-        if (oneWay) {
-            report(outcomes, Outcome.REPLIED, null);
-            return; // nobody reads a try-send's result: skip the completion and its CAS
-        }
         if (succeed(value)) {
             report(outcomes, Outcome.REPLIED, null);
         } else {
@@ -466,7 +293,7 @@ public final class Envelope extends CompletableFuture<Object> {
      *
      * @param outcomes the broker's outcomes
      */
-    public void retireAbandoned(Outcomes outcomes) {
+    public final void retireAbandoned(Outcomes outcomes) {
         outcomes.failed();
         reportWithItsError(outcomes, Outcome.ABANDONED);
     }
@@ -478,31 +305,8 @@ public final class Envelope extends CompletableFuture<Object> {
      *
      * @param hooks the broker's instrumentation
      */
-    void reportReplied(Instrumentation hooks) {
+    final void reportReplied(Instrumentation hooks) {
         hooks.onOutcome(message, token(), Outcome.REPLIED, null);
-    }
-
-    /** What the sender saw: the failure, a {@code CancellationException}, or {@code null}. */
-    private Throwable errorNow() {
-        if (isCancelled()) {
-            return new java.util.concurrent.CancellationException("cancelled by its sender");
-        }
-        return isCompletedExceptionally() ? exceptionNow() : null;
-    }
-
-    /** Reports an outcome with what the sender saw, built only when someone listens (it may allocate). */
-    private void reportWithItsError(Outcomes outcomes, Outcome outcome) {
-        Instrumentation h = outcomes.hooks();
-        if (h != null) {
-            h.onOutcome(message, token(), outcome, errorNow());
-        }
-    }
-
-    private void report(Outcomes outcomes, Outcome outcome, Throwable error) {
-        Instrumentation h = outcomes.hooks();
-        if (h != null) {
-            h.onOutcome(message, token(), outcome, error);
-        }
     }
 
     /**
@@ -511,7 +315,7 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param error    what the handler threw
      * @param outcomes the broker's outcomes
      */
-    public void retireFailed(Throwable error, Outcomes outcomes) {
+    public final void retireFailed(Throwable error, Outcomes outcomes) {
         outcomes.failed();
         report(outcomes, Outcome.HANDLER_FAILED, error);
         fail(error);
@@ -526,38 +330,37 @@ public final class Envelope extends CompletableFuture<Object> {
      * @param target   where it was going
      * @param outcomes the broker's outcomes, or {@code null} if there are none
      */
-    public void retireUndelivered(Throwable error, DeadLetterReason reason, DeadLetter.Target target,
-                                  Outcomes outcomes) {
+    public final void retireUndelivered(Throwable error, DeadLetterReason reason, DeadLetter.Target target,
+                                        Outcomes outcomes) {
         if (outcomes != null) {
-            outcomes.undelivered(message, priority, sentNanos, target, reason, error.getMessage());
+            outcomes.undelivered(message, priority, sentNanos(), target, reason, error.getMessage());
             report(outcomes, Outcome.of(reason), error);
         }
         fail(error);
     }
 
     /**
-     * Retires a message skipped because its future completed before it started (timed out,
-     * cancelled, or failed by a closing broker).
+     * Retires a message skipped because {@link #claimStart} refused it (timed out, cancelled,
+     * or failed by a closing broker).
      *
      * @param target   where it was going
      * @param outcomes the broker's outcomes
      */
-    public void retireSkipped(DeadLetter.Target target, Outcomes outcomes) {
-        DeadLetterReason reason;
-        String detail;
-        if (isCancelled()) {
-            reason = DeadLetterReason.CANCELLED;
-            detail = "cancelled by its sender before it started";
-        } else if (exceptionNow() instanceof SendException se) {
-            reason = reasonOf(se.error()); // the broker's timeout, or the actor stopping
-            detail = se.getMessage();
-        } else {
-            // only the broker completes an envelope; a failure of another kind was its own
-            reason = DeadLetterReason.ACTOR_STOPPED;
-            detail = "failed before it started: " + exceptionNow();
+    public abstract void retireSkipped(DeadLetter.Target target, Outcomes outcomes);
+
+    /** Reports an outcome with what the sender saw, built only when someone listens (it may allocate). */
+    final void reportWithItsError(Outcomes outcomes, Outcome outcome) {
+        Instrumentation h = outcomes.hooks();
+        if (h != null) {
+            h.onOutcome(message, token(), outcome, errorNow());
         }
-        outcomes.undelivered(message, priority, sentNanos, target, reason, detail);
-        reportWithItsError(outcomes, Outcome.of(reason));
+    }
+
+    final void report(Outcomes outcomes, Outcome outcome, Throwable error) {
+        Instrumentation h = outcomes.hooks();
+        if (h != null) {
+            h.onOutcome(message, token(), outcome, error);
+        }
     }
 
     /**
@@ -573,15 +376,5 @@ public final class Envelope extends CompletableFuture<Object> {
             case MAILBOX_FULL -> DeadLetterReason.MAILBOX_FULL;
             case TIMEOUT -> DeadLetterReason.TIMED_OUT;
         };
-    }
-
-    private void afterOutcome() {
-        Timeout task = timeoutTask;
-        if (task != null) {
-            task.cancel();
-        }
-        if (gather != null) {
-            gather.arrived(slot);
-        }
     }
 }

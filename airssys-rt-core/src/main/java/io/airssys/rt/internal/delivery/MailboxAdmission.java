@@ -279,7 +279,8 @@ public abstract sealed class MailboxAdmission<P> extends PriorityLanes<P> permit
         // senders that gave up are not retained until the consumer moves. Removal from the set,
         // under laneLock, is the retirement token shared with admitWaiting and close.
         // Covered by OverflowStrategyTest.blockReleasesTimedOutParkedSenders.
-        e.whenComplete((value, error) -> leaveWaiting(e));
+        // only a request may park (mayWait): a one-way send is refused FULL above
+        ((RequestEnvelope) e).future().whenComplete((value, error) -> leaveWaiting(e));
         return PARKED;
     }
 
@@ -318,7 +319,7 @@ public abstract sealed class MailboxAdmission<P> extends PriorityLanes<P> permit
                 // break per-sender FIFO. Covered by OverflowStrategyTest.blockKeepsPerSenderOrderWhenTheActorIsBusy.
                 while (!waiting.isEmpty() && roomLocked()) {
                     Envelope w = waiting.removeFirst();
-                    if (w.isDone()) {
+                    if (w.decided()) {
                         if (expired == null) {
                             expired = new ArrayList<>();
                         }

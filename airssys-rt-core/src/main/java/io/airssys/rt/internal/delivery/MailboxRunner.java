@@ -248,7 +248,7 @@ public abstract sealed class MailboxRunner<P> extends MailboxAdmission<P> implem
                     }
                     break;
                 }
-                if (!e.oneWay) {
+                if (!e.isOneWay()) {
                     if (closedSincePoll()) {
                         CURRENT.setRelease(this, null);
                         if (claimStoppedRetirement(e)) {

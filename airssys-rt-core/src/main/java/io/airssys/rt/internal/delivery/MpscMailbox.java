@@ -247,7 +247,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         ActorId self = ActorId.of(id);
         long started = System.nanoTime();
         Object processToken = hooks.onProcessStart(self, message, e.token(),
-                e.sentNanos == Envelope.UNSTAMPED ? 0L : Math.max(0L, started - e.sentNanos));
+                e.sentNanos() == Envelope.UNSTAMPED ? 0L : Math.max(0L, started - e.sentNanos()));
         Handled handled;
         try {
             handled = receive(b, message);
@@ -274,7 +274,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
                     + " (its protocol is " + b.protocol().getName() + ")"), DeadLetterReason.UNHANDLED, target(), o);
         } else if (handled.later() != null) {
             replyLater(e, handled.later(), o);
-        } else if (e.oneWay) {
+        } else if (e.isOneWay()) {
             if (hooks != null) {
                 e.reportReplied(hooks);
             }
@@ -291,7 +291,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         if (t instanceof VirtualMachineError vme) {
             throw vme; // no supervision: the run stops the actor (abortRun)
         }
-        if (e.oneWay) {
+        if (e.isOneWay()) {
             LOG.log(System.Logger.Level.WARNING, () -> actorIdString() + " failed on fire-and-forget "
                     + typeName(message), t);
         }
@@ -321,11 +321,13 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         // NOTE: the sender may give up first (timeout, cancel): then the reply is not awaited any
         // more, so it leaves the pending set now and is counted as failed, even if the stage
         // never completes. Covered by ActorRuntimeTest.asyncReplyThatNeverCompletesIsReleased.
-        e.whenComplete((value, error) -> {
-            if (p.remove(e)) {
-                e.retireAbandoned(outcomes);
-            }
-        });
+        if (e instanceof RequestEnvelope request) { // nobody can give up on a one-way message
+            request.future().whenComplete((value, error) -> {
+                if (p.remove(e)) {
+                    e.retireAbandoned(outcomes);
+                }
+            });
+        }
     }
 
     /**
@@ -441,7 +443,7 @@ public final class MpscMailbox<P> extends MailboxRunner<P> implements ActorConte
         }
         if (brokerClosing) {
             Envelope inFlight = (Envelope) CURRENT.getAcquire(this);
-            if (inFlight != null && !inFlight.oneWay) { // nobody waits for a one-way message
+            if (inFlight != null && !inFlight.isOneWay()) { // nobody waits for a one-way message
                 inFlight.fail(stoppedError(inFlight, "the broker closed while the actor was processing it"));
             }
             Set<Envelope> pending = pendingReplies;

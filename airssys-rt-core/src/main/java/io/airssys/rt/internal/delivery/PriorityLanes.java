@@ -262,7 +262,7 @@ public abstract sealed class PriorityLanes<P> extends IntrusiveMpscQueue<P> perm
             for (int p = 0; p < LANES; p++) {
                 for (Envelope e = ls.ends[2 * p]; e != null; e = e.next) {
                     walked++;
-                    if (out != null && !(requestsOnly && e.oneWay)) {
+                    if (out != null && !(requestsOnly && e.isOneWay())) {
                         out.add(e);
                     }
                 }
@@ -270,7 +270,7 @@ public abstract sealed class PriorityLanes<P> extends IntrusiveMpscQueue<P> perm
         }
         for (Envelope e = firstForReader(); e != null; e = nextForReader(e)) {
             walked++;
-            if (out != null && !(requestsOnly && e.oneWay)) {
+            if (out != null && !(requestsOnly && e.isOneWay())) {
                 out.add(e);
             }
         }

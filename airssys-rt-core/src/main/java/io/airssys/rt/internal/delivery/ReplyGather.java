@@ -35,7 +35,7 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
 
     private final long[] ids;
     private final int spinMicros;
-    private final Envelope[] envelopes;
+    private final RequestEnvelope[] envelopes;
     @SuppressWarnings("unused") // accessed through REMAINING
     private volatile int remaining;
 
@@ -51,7 +51,7 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
     public ReplyGather(int targets, int spinMicros) {
         this.spinMicros = spinMicros;
         this.ids = new long[targets];
-        this.envelopes = new Envelope[targets];
+        this.envelopes = new RequestEnvelope[targets];
         this.remaining = targets;
         if (targets == 0) {
             complete(List.of());
@@ -69,9 +69,9 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
      * @param headers   the sender's headers (immutable), or {@code null}
      * @return the envelope
      */
-    public Envelope envelope(int slot, long actorId, Object message, Priority priority, long sentNanos,
+    public RequestEnvelope envelope(int slot, long actorId, Object message, Priority priority, long sentNanos,
                              java.util.Map<String, String> headers) {
-        Envelope e = new Envelope(message, this, slot, false, priority, sentNanos, 0, headers);
+        RequestEnvelope e = new RequestEnvelope(message, this, slot, priority, sentNanos, 0, headers);
         ids[slot] = actorId;
         envelopes[slot] = e;
         return e;
@@ -92,7 +92,7 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
      * @param slot the slot
      * @return its envelope
      */
-    public Envelope envelope(int slot) {
+    public RequestEnvelope envelope(int slot) {
         return envelopes[slot];
     }
 
@@ -143,7 +143,7 @@ public final class ReplyGather<R> extends CompletableFuture<List<Reply<R>>> {
         }
         List<Reply<R>> replies = new ArrayList<>(envelopes.length);
         for (int i = 0; i < envelopes.length; i++) {
-            Envelope e = envelopes[i];
+            ReplyFuture e = envelopes[i].future();
             ActorId id = ActorId.of(ids[i]);
             @SuppressWarnings("unchecked")
             Reply<R> reply = e.isCompletedExceptionally()
