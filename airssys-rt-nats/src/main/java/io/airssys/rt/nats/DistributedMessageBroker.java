@@ -348,6 +348,11 @@ public final class DistributedMessageBroker implements BrokerNode {
         n.close();
     }
 
+    /** This node's queues of remote fire-and-forget messages, for tests that see batching. */
+    OutboundBatches outbound() {
+        return n.outbound();
+    }
+
     /** This node's liveness, for fault tests that make a node hang. */
     NodeLiveness liveness() {
         return n.liveness();

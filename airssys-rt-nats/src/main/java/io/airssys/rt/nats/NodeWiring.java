@@ -28,12 +28,13 @@ import java.util.function.Supplier;
  * {@link DistributedMessageBroker} delegates to, wired once.
  *
  * <p>Start: the local in-memory broker, the registry bucket, a node number claimed in it, the
- * directory and its watch, the calling side ({@link RemoteCalls}) and
+ * directory and its watch, the calling side ({@link RemoteCalls}, {@link OutboundBatches}) and
  * the receiving side ({@link NodeEndpoint}), a flush so the node's subscription is on the server
  * before the first {@code register} can return, one catch-up with the registry, and last the
  * heartbeats ({@link NodeLiveness}), which may close the node.
  *
- * <p>Close, once: the heartbeats stop, the subscription goes, this node's actors leave the
+ * <p>Close, once: the queued fire-and-forget messages leave first (while the connection is
+ * surely open), then the heartbeats stop, the subscription goes, this node's actors leave the
  * registry (pipelined), the local broker closes (every future its actors held completes), the
  * requests still waiting fail, the node number is released; whatever failed on the way, the
  * watch stops and the directory empties.
@@ -57,6 +58,7 @@ final class NodeWiring {
     private final Duration registryPatience;
     private final String instance = UUID.randomUUID().toString();
     private final NatsKeyValueWatchSubscription watch;
+    private final OutboundBatches outbound;
     private final NodeEndpoint endpoint;
     private final NodeLiveness liveness;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -89,12 +91,18 @@ final class NodeWiring {
         } catch (JetStreamApiException e) {
             throw new IOException("cannot watch the registry: " + e.getErrorDescription(), e);
         }
-        this.remote = new RemoteCalls(connection, s.codec(), s.prefix());
+        this.outbound = new OutboundBatches(connection, s.prefix(), node, local.deadLetters());
+        this.remote = new RemoteCalls(connection, s.codec(), s.prefix(), outbound);
         this.owned = new OwnActors(local, registry, directory, node);
         this.fanout = new ClusterFanout(local, remote, node, defaultTimeout);
         this.endpoint = new NodeEndpoint(connection, Wire.nodeSubject(s.prefix(), node), local, s.codec(), owned);
-        connection.flush(Duration.ofSeconds(5)); // the subscription is on the server before register() can return
-        catchUp();
+        try {
+            connection.flush(Duration.ofSeconds(5)); // the subscription is on the server before register() can return
+            catchUp();
+        } catch (TimeoutException | InterruptedException | RuntimeException e) {
+            outbound.close(); // its writer thread must not outlive a node that did not start
+            throw e;
+        }
         this.liveness = new NodeLiveness(registry, directory, node, instance, s.heartbeat(), s.deadAfter(), why -> {
             LOG.log(System.Logger.Level.ERROR, "closing this node: {0}", why);
             Thread.ofVirtual().start(this::close); // not on the liveness thread, which close() stops
@@ -185,6 +193,11 @@ final class NodeWiring {
         }, waiting);
     }
 
+    /** The queues of remote fire-and-forget messages, for tests that see batching. */
+    OutboundBatches outbound() {
+        return outbound;
+    }
+
     /** This node's liveness, for fault tests that make a node hang. */
     NodeLiveness liveness() {
         return liveness;
@@ -197,6 +210,7 @@ final class NodeWiring {
         }
         boolean revoked = false;
         try {
+            outbound.close(); // the queued trySends leave (or are dead-lettered here) while the connection is open
             liveness.close();
             endpoint.close();
             // NOTE: only entries this node still owns, and none once its claim was revoked: a

@@ -70,7 +70,7 @@ final class RemoteSends {
         long remaining = options.timeout() == null ? 0 : Math.max(1, options.timeout().toMillis());
         Wire.Meta h = Wire.request(Wire.Op.TELL, actorId, remote.typeName(message, actorId),
                 priorityOf(options, Priority.NORMAL), remaining, options.headers());
-        remote.publish(e.node(), h, remote.encode(message, actorId), actorId);
+        remote.tell(e.node(), h, remote.encode(message, actorId), message);
     }
 
     /** Asks the node of a remote actor to unregister it. */
