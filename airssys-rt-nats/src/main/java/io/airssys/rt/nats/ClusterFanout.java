@@ -50,7 +50,7 @@ final class ClusterFanout {
         for (ClusterDirectory.Entry e : targets) {
             byNode.computeIfAbsent(e.node(), n -> new ArrayList<>()).add(e.id());
         }
-        Duration timeout = DistributedMessageBroker.timeoutOf(options, defaultTimeout);
+        Duration timeout = RemoteSends.timeoutOf(options, defaultTimeout);
         List<CompletableFuture<List<Reply<R>>>> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<ActorId>> group : byNode.entrySet()) {
             List<ActorId> ids = group.getValue();
@@ -87,7 +87,7 @@ final class ClusterFanout {
                                                             SendOptions options, Duration timeout, String topic) {
         try {
             Wire.Meta h = Wire.request(topic == null ? Wire.Op.BROADCAST : Wire.Op.PUBLISH, null,
-                    remote.typeName(message, null), DistributedMessageBroker.priorityOf(options, Priority.NORMAL), timeout.toMillis(),
+                    remote.typeName(message, null), RemoteSends.priorityOf(options, Priority.NORMAL), timeout.toMillis(),
                     options.headers());
             if (topic == null) {
                 h.targets(ids);

@@ -2,7 +2,6 @@ package io.airssys.rt.nats;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Message;
-import io.airssys.rt.Priority;
 import io.airssys.rt.Registration;
 import io.airssys.rt.broker.BrokerError;
 import io.airssys.rt.broker.BrokerException;
@@ -11,34 +10,23 @@ import io.airssys.rt.broker.BrokerMetrics;
 import io.airssys.rt.broker.BrokerNode;
 import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.broker.InMemoryMessageBroker;
-import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.broker.Reply;
 import io.airssys.rt.broker.RoutingKey;
-import io.airssys.rt.broker.SendError;
-import io.airssys.rt.broker.SendException;
 import io.airssys.rt.broker.SendOptions;
 import io.airssys.rt.broker.Topics;
 import io.airssys.rt.deadletter.DeadLetterQueue;
+import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.mailbox.Mailbox;
 import io.airssys.rt.spi.ActorDirectory;
 import io.airssys.rt.spi.MessageCodec;
 import io.nats.client.Connection;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -84,62 +72,13 @@ public final class DistributedMessageBroker implements BrokerNode {
     /** How many registrations {@link #registerAll} keeps in flight together. */
     public static final int REGISTRATION_WINDOW = 128;
 
-    private static final System.Logger LOG = System.getLogger("io.airssys.rt.nats");
+    private final NodeWiring n;
+    private final RemoteSends sends;
 
-    private final Connection connection;
-    private final boolean ownsConnection;
-    private final MessageCodec codec;
-    private final Duration defaultTimeout;
-    private final Duration registryPatience;
-    private final InMemoryMessageBroker local;
-    private final ClusterRegistry registry;
-    private final String instance = UUID.randomUUID().toString();
-    private final int node;
-    private final ClusterDirectory directory;
-    private final NatsKeyValueWatchSubscription watch;
-    private final RemoteCalls remote;
-    private final NodeEndpoint endpoint;
-    private final OwnActors owned;
-    private final ClusterFanout fanout;
-    private final NodeLiveness liveness;
-    private final ExecutorService waiting = Executors.newVirtualThreadPerTaskExecutor();
-    private final RegistryPipeline pipeline = new RegistryPipeline(waiting, REGISTRATION_WINDOW);
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    private DistributedMessageBroker(Builder b) throws IOException, InterruptedException,
+    private DistributedMessageBroker(NodeSettings settings) throws IOException, InterruptedException,
             java.util.concurrent.TimeoutException {
-        this.connection = b.connection;
-        this.ownsConnection = b.ownsConnection;
-        this.codec = b.codec;
-        this.defaultTimeout = b.defaultTimeout;
-        this.registryPatience = b.registryPatience;
-        InMemoryMessageBroker.Builder localPart = InMemoryMessageBroker.builder().defaultTimeout(defaultTimeout)
-                .localPartOf(() -> this, this::stoppedHere);
-        if (b.instrumentation != null) {
-            localPart.instrumentation(b.instrumentation);
-        }
-        this.local = localPart.build();
-        this.registry = ClusterRegistry.open(connection, b.prefix.replace('.', '-') + "-registry", b.replicas);
-        this.node = registry.claimNode(instance);
-        if (ActorId.currentNode() == 0) {
-            ActorId.useNode(node); // ids this JVM generates from now on cannot collide with another node's
-        }
-        this.directory = new ClusterDirectory(node, local);
-        try {
-            this.watch = registry.kv().watchAll(directory);
-        } catch (io.nats.client.JetStreamApiException e) {
-            throw new IOException("cannot watch the registry: " + e.getErrorDescription(), e);
-        }
-        this.remote = new RemoteCalls(connection, codec, b.prefix);
-        this.owned = new OwnActors(local, registry, directory, node);
-        this.fanout = new ClusterFanout(local, remote, node, defaultTimeout);
-        this.endpoint = new NodeEndpoint(connection, Wire.nodeSubject(b.prefix, node), local, codec, owned);
-        connection.flush(Duration.ofSeconds(5)); // the subscription is on the server before register() can return
-        catchUp();
-        this.liveness = new NodeLiveness(registry, directory, node, instance, b.heartbeat, b.deadAfter, why -> {
-            LOG.log(System.Logger.Level.ERROR, "closing this node: {0}", why);
-            Thread.ofVirtual().start(this::close); // not on the liveness thread, which close() stops
-        });
+        this.n = new NodeWiring(settings, () -> this);
+        this.sends = new RemoteSends(n.local, n.remote, n.node, n.defaultTimeout);
     }
 
     /**
@@ -162,7 +101,7 @@ public final class DistributedMessageBroker implements BrokerNode {
      * @return 1 to {@link ActorId#MAX_NODE}
      */
     public int node() {
-        return node;
+        return n.node;
     }
 
     // ------------------------------------------------------------------ registration
@@ -171,15 +110,7 @@ public final class DistributedMessageBroker implements BrokerNode {
     public void register(ActorId actorId, Mailbox<?> mailbox) {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(mailbox, "mailbox");
-        checkOpen(actorId, "register " + actorId);
-        long revision = ClusterRegistry.io(() -> registry.createActor(actorId, node), actorId, "register " + actorId);
-        try {
-            local.register(actorId, mailbox);
-        } catch (RuntimeException e) {
-            ClusterRegistry.io(() -> registry.deleteActor(actorId, revision), actorId, "undo the registration of " + actorId);
-            throw e;
-        }
-        directory.registeredHere(actorId, revision);
+        n.register(actorId, mailbox);
     }
 
     /**
@@ -206,30 +137,21 @@ public final class DistributedMessageBroker implements BrokerNode {
             Objects.requireNonNull(id, "an actor id in mailboxes");
             Objects.requireNonNull(mailbox, "the mailbox of " + id);
         });
-        Map<ActorId, RuntimeException> refused = new ConcurrentHashMap<>();
-        pipeline.run(mailboxes.entrySet(), e -> {
-            try {
-                register(e.getKey(), e.getValue());
-            } catch (RuntimeException failed) {
-                refused.put(e.getKey(), failed);
-            }
-        }, e -> refused.put(e.getKey(), closedError(e.getKey(), "register " + e.getKey())));
-        return Map.copyOf(refused);
+        return n.registerAll(mailboxes);
     }
 
     @Override
     public void unregister(ActorId actorId) {
         Objects.requireNonNull(actorId, "actorId");
-        checkOpen(actorId, "unregister " + actorId);
-        ClusterDirectory.Entry e = find(actorId);
+        n.checkOpen(actorId, "unregister " + actorId);
+        ClusterDirectory.Entry e = n.find(actorId);
         if (e == null) {
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId + " is not registered in the cluster");
         }
-        if (e.node() == node) {
-            owned.unregister(actorId);
+        if (e.node() == n.node) {
+            n.owned.unregister(actorId);
         } else {
-            join(remote.request(e.node(), Wire.op(Wire.Op.UNREGISTER, actorId), new byte[0], defaultTimeout,
-                    actorId, "unregister"));
+            sends.unregister(e);
         }
     }
 
@@ -240,33 +162,17 @@ public final class DistributedMessageBroker implements BrokerNode {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError(actorId, "send to " + actorId));
+        if (n.isClosed()) {
+            return n.closedFuture(actorId, "send to " + actorId);
         }
-        ClusterDirectory.Entry e = directory.entry(actorId);
+        ClusterDirectory.Entry e = n.directory.entry(actorId);
         if (e != null) {
-            return sendTo(e, message, options);
+            return sends.sendTo(e, message, options);
         }
         // an id this node has not seen: catch up with the registry off the caller's thread
-        return CompletableFuture.supplyAsync(() -> find(actorId), waiting).thenCompose(found -> found == null
-                ? local.send(actorId, message, options) // not in the cluster: fails, counted and dead-lettered here
-                : sendTo(found, message, options));
-    }
-
-    @SuppressWarnings("unchecked")
-    private <R> CompletableFuture<R> sendTo(ClusterDirectory.Entry e, Message<R> message, SendOptions options) {
-        if (e.node() == node) {
-            return local.send(e.id(), message, options);
-        }
-        Duration timeout = timeoutOf(options, defaultTimeout);
-        try {
-            Wire.Meta h = Wire.request(Wire.Op.SEND, e.id(), remote.typeName(message, e.id()),
-                    priorityOf(options, Priority.NORMAL), timeout.toMillis(), options.headers());
-            return (CompletableFuture<R>) (CompletableFuture<?>) remote.request(e.node(), h,
-                    remote.encode(message, e.id()), timeout, e.id(), message.getClass().getSimpleName());
-        } catch (DeliveryException refused) {
-            return CompletableFuture.failedFuture(refused);
-        }
+        return CompletableFuture.supplyAsync(() -> n.find(actorId), n.waiting).thenCompose(found -> found == null
+                ? n.local.send(actorId, message, options) // not in the cluster: fails, counted and dead-lettered here
+                : sends.sendTo(found, message, options));
     }
 
     @Override
@@ -274,29 +180,20 @@ public final class DistributedMessageBroker implements BrokerNode {
         Objects.requireNonNull(actorId, "actorId");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
-        if (closed.get()) { // NOTE: not checkOpen(id, "..." + id): that built a string per send (JFR)
-            throw closedError(actorId, "trySend to " + actorId);
+        if (n.isClosed()) { // NOTE: not checkOpen(id, "..." + id): that built a string per send (JFR)
+            throw NodeWiring.closedError(actorId, "trySend to " + actorId);
         }
-        ClusterDirectory.Entry e = find(actorId);
+        ClusterDirectory.Entry e = n.find(actorId);
         if (e == null) {
-            local.trySend(actorId, message, options); // not in the cluster: throws, counted and dead-lettered here
+            n.local.trySend(actorId, message, options); // not in the cluster: throws, counted and dead-lettered here
             return;
         }
-        if (e.node() == node) {
-            local.trySend(actorId, message, options);
-            return;
-        }
-        long remaining = options.timeout() == null ? 0 : Math.max(1, options.timeout().toMillis());
-        Wire.Meta h = Wire.request(Wire.Op.TELL, actorId, remote.typeName(message, actorId),
-                priorityOf(options, Priority.NORMAL), remaining, options.headers());
-        remote.publish(e.node(), h, remote.encode(message, actorId), actorId);
+        sends.trySendTo(e, message, options);
     }
 
     @Override
     public <R> CompletableFuture<List<Reply<R>>> broadcast(Message<R> message, SendOptions options) {
-        Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(options, "options");
-        return broadcastTo(message, id -> true, options);
+        return broadcastFilter(message, id -> true, options);
     }
 
     @Override
@@ -305,24 +202,11 @@ public final class DistributedMessageBroker implements BrokerNode {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
-        return broadcastTo(message, filter, options);
-    }
-
-    private <R> CompletableFuture<List<Reply<R>>> broadcastTo(Message<R> message, Predicate<ActorId> filter,
-                                                             SendOptions options) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError(null, "broadcast " + message.getClass().getSimpleName()));
+        if (n.isClosed()) {
+            return n.closedFuture(null, "broadcast " + message.getClass().getSimpleName());
         }
-        return CompletableFuture.supplyAsync(() -> {
-            catchUp();
-            List<ClusterDirectory.Entry> targets = new ArrayList<>();
-            for (ClusterDirectory.Entry e : directory.entries()) {
-                if (filter.test(e.id())) {
-                    targets.add(e);
-                }
-            }
-            return targets;
-        }, waiting).thenCompose(targets -> fanout.fanOut(message, targets, options, null));
+        return n.caughtUp(() -> n.directory.entries().stream().filter(e -> filter.test(e.id())).toList())
+                .thenCompose(targets -> n.fanout.fanOut(message, targets, options, null));
     }
 
     // ------------------------------------------------------------------ topics
@@ -331,17 +215,16 @@ public final class DistributedMessageBroker implements BrokerNode {
     public void subscribe(ActorId actorId, String pattern) {
         Objects.requireNonNull(actorId, "actorId");
         Topics.checkPattern(pattern);
-        checkOpen(actorId, "subscribe " + actorId + " to '" + pattern + "'");
-        ClusterDirectory.Entry e = find(actorId);
+        n.checkOpen(actorId, "subscribe " + actorId + " to '" + pattern + "'");
+        ClusterDirectory.Entry e = n.find(actorId);
         if (e == null) {
             throw new BrokerException(BrokerError.NOT_FOUND, actorId, actorId
                     + " is not registered; register it before subscribing it to '" + pattern + "'");
         }
-        if (e.node() == node) {
-            owned.subscribe(actorId, pattern);
+        if (e.node() == n.node) {
+            n.owned.subscribe(actorId, pattern);
         } else {
-            Wire.Meta h = Wire.op(Wire.Op.SUBSCRIBE, actorId).pattern(pattern);
-            join(remote.request(e.node(), h, new byte[0], defaultTimeout, actorId, "subscribe"));
+            sends.subscribe(e, pattern);
         }
     }
 
@@ -349,32 +232,21 @@ public final class DistributedMessageBroker implements BrokerNode {
     public boolean unsubscribe(ActorId actorId, String pattern) {
         Objects.requireNonNull(actorId, "actorId");
         Topics.checkPattern(pattern);
-        ClusterDirectory.Entry e = find(actorId);
+        ClusterDirectory.Entry e = n.find(actorId);
         if (e == null) {
             return false;
         }
-        if (e.node() == node) {
-            return owned.unsubscribe(actorId, pattern);
-        }
-        Wire.Meta h = Wire.op(Wire.Op.UNSUBSCRIBE, actorId).pattern(pattern);
-        return Boolean.TRUE.equals(join(remote.request(e.node(), h, new byte[0], defaultTimeout, actorId,
-                "unsubscribe")));
+        return e.node() == n.node ? n.owned.unsubscribe(actorId, pattern) : sends.unsubscribe(e, pattern);
     }
 
     @Override
     public List<String> subscriptions(ActorId actorId) {
         Objects.requireNonNull(actorId, "actorId");
-        ClusterDirectory.Entry e = find(actorId);
+        ClusterDirectory.Entry e = n.find(actorId);
         if (e == null) {
             return List.of();
         }
-        if (e.node() == node) {
-            return local.subscriptions(actorId);
-        }
-        Object lines = join(remote.request(e.node(), Wire.op(Wire.Op.SUBSCRIPTIONS, actorId), new byte[0],
-                defaultTimeout, actorId, "subscriptions"));
-        String s = (String) lines;
-        return s == null || s.isEmpty() ? List.of() : List.of(s.split("\n"));
+        return e.node() == n.node ? n.local.subscriptions(actorId) : sends.subscriptions(e);
     }
 
     @Override
@@ -382,21 +254,13 @@ public final class DistributedMessageBroker implements BrokerNode {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError(null, "route " + message.getClass().getSimpleName()
-                    + " to '" + key.topic() + "'"));
+        if (n.isClosed()) {
+            return n.closedFuture(null, "route " + message.getClass().getSimpleName() + " to '" + key.topic() + "'");
         }
         SendOptions withPriority = options.priority() == null ? options.withPriority(key.priority()) : options;
-        return CompletableFuture.supplyAsync(() -> {
-            catchUp();
-            return directory.subscribersOf(key.topic());
-        }, waiting).thenCompose(subscribers -> {
-            if (subscribers.isEmpty()) {
-                return local.sendWithRouting(key, message, options); // fails and dead-letters NO_SUBSCRIBER here
-            }
-            ClusterDirectory.Entry chosen = subscribers.get(ThreadLocalRandom.current().nextInt(subscribers.size()));
-            return sendTo(chosen, message, withPriority);
-        });
+        return n.caughtUp(() -> n.directory.subscribersOf(key.topic())).thenCompose(subscribers -> subscribers.isEmpty()
+                ? n.local.sendWithRouting(key, message, options) // fails and dead-letters NO_SUBSCRIBER here
+                : sends.sendToOneOf(subscribers, message, withPriority));
     }
 
     @Override
@@ -404,37 +268,34 @@ public final class DistributedMessageBroker implements BrokerNode {
         Topics.checkConcrete(topic);
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(options, "options");
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError(null, "publish to '" + topic + "'"));
+        if (n.isClosed()) {
+            return n.closedFuture(null, "publish to '" + topic + "'");
         }
-        return CompletableFuture.supplyAsync(() -> {
-            catchUp();
-            return directory.subscribersOf(topic);
-        }, waiting).thenCompose(subscribers -> subscribers.isEmpty()
-                ? local.publish(topic, message, options) // an empty list, dead-lettered NO_SUBSCRIBER here
-                : fanout.fanOut(message, subscribers, options, topic));
+        return n.caughtUp(() -> n.directory.subscribersOf(topic)).thenCompose(subscribers -> subscribers.isEmpty()
+                ? n.local.publish(topic, message, options) // an empty list, dead-lettered NO_SUBSCRIBER here
+                : n.fanout.fanOut(message, subscribers, options, topic));
     }
 
     // ------------------------------------------------------------------ node-local
 
     @Override
     public DeadLetterQueue deadLetters() {
-        return local.deadLetters();
+        return n.local.deadLetters();
     }
 
     @Override
     public Registration addListener(BrokerListener listener) {
-        return local.addListener(listener);
+        return n.local.addListener(listener);
     }
 
     @Override
     public BrokerMetrics metrics() {
-        return local.metrics();
+        return n.local.metrics();
     }
 
     @Override
     public ActorDirectory directory() {
-        return directory;
+        return n.directory;
     }
 
     /**
@@ -447,28 +308,9 @@ public final class DistributedMessageBroker implements BrokerNode {
      * @throws DeliveryException   if a node does not answer within the default timeout
      */
     public BrokerMetrics clusterMetrics() {
-        checkOpen(null, "read the cluster's metrics");
-        catchUp();
-        List<CompletableFuture<BrokerMetrics>> parts = new ArrayList<>();
-        for (int n : directory.claims().keySet()) {
-            parts.add(n == node ? CompletableFuture.completedFuture(local.metrics())
-                    : remote.request(n, Wire.op(Wire.Op.METRICS, null), new byte[0], defaultTimeout, null, "metrics")
-                            .thenApply(line -> Wire.metrics((String) line)));
-        }
-        int actors = 0;
-        long sent = 0;
-        long delivered = 0;
-        long failed = 0;
-        long latency = 0;
-        for (CompletableFuture<BrokerMetrics> p : parts) {
-            BrokerMetrics m = join(p);
-            actors += m.registeredActors();
-            sent += m.totalSent();
-            delivered += m.totalDelivered();
-            failed += m.totalFailed();
-            latency += m.avgRoutingLatencyNs();
-        }
-        return new BrokerMetrics(actors, sent, delivered, failed, parts.isEmpty() ? 0 : latency / parts.size());
+        n.checkOpen(null, "read the cluster's metrics");
+        n.catchUp();
+        return sends.clusterMetrics(n.directory.claims().keySet());
     }
 
     // ------------------------------------------------------------------ queries
@@ -476,24 +318,24 @@ public final class DistributedMessageBroker implements BrokerNode {
     @Override
     public boolean isRegistered(ActorId actorId) {
         Objects.requireNonNull(actorId, "actorId");
-        return find(actorId) != null;
+        return n.find(actorId) != null;
     }
 
     @Override
     public int registeredCount() {
-        catchUp();
-        return directory.size();
+        n.catchUp();
+        return n.directory.size();
     }
 
     @Override
     public List<ActorId> actorIds() {
-        catchUp();
-        return directory.actorIds();
+        n.catchUp();
+        return n.directory.actorIds();
     }
 
     @Override
     public boolean isClosed() {
-        return closed.get();
+        return n.isClosed();
     }
 
     /**
@@ -503,149 +345,17 @@ public final class DistributedMessageBroker implements BrokerNode {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        boolean revoked = false;
-        try {
-            liveness.close();
-            endpoint.close();
-            // NOTE: only entries this node still owns, and none once its claim was revoked: a
-            // survivor already removed them, and an id may since be registered elsewhere
-            // (NodeFailureTest: a hung node that resumes must not delete the survivor's entries).
-            revoked = !directory.claimed(node);
-            // the removals are pipelined like registerAll: a node with 100,000 actors must not
-            // take a round trip per actor, one after another, to close
-            try {
-                pipeline.run(revoked ? List.<ActorId>of() : local.actorIds(), this::forgetOnClose, this::forgetOnClose);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt(); // close goes on: the local actors must stop
-            }
-            local.close();
-            remote.failAll("the caller's node closed before the answer came");
-            try {
-                if (!revoked) {
-                    registry.releaseNode(node);
-                }
-            } catch (IOException | RuntimeException failed) {
-                LOG.log(System.Logger.Level.WARNING, "could not release node " + node, failed);
-            }
-        } finally {
-            try {
-                watch.unsubscribe();
-            } catch (RuntimeException ignored) {
-                // the connection may already be gone
-            }
-            directory.clear(); // a closed node is out of the cluster: its queries see no actor
-            waiting.shutdown();
-            if (ownsConnection) {
-                try {
-                    connection.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        n.close();
     }
 
-    /** Removes one of this node's actors and its subscriptions from the registry, as the node closes. */
-    private void forgetOnClose(ActorId id) {
-        List<String> patterns = local.subscriptions(id);
-        ClusterDirectory.Entry e = directory.entry(id);
-        if (e == null || e.node() != node) {
-            return;
-        }
-        try {
-            registry.deleteSubscriptions(id, patterns);
-            registry.deleteActor(id, e.revision());
-        } catch (IOException | RuntimeException failed) {
-            LOG.log(System.Logger.Level.WARNING, "could not remove " + id + " from the registry", failed);
-        }
-    }
-
-    /** One of this node's actors stopped on its own: the cluster lets go of it too (off the actor's thread). */
-    private void stoppedHere(ActorId id) {
-        waiting.execute(() -> {
-            try {
-                owned.forget(id);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not remove the stopped actor " + id + " from the registry", e);
-            }
-        });
+    /** This node's queues of remote fire-and-forget messages, for tests that see batching. */
+    OutboundBatches outbound() {
+        return n.outbound();
     }
 
     /** This node's liveness, for fault tests that make a node hang. */
     NodeLiveness liveness() {
-        return liveness;
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    /** The entry of {@code id}, catching up with the registry once if this node has not seen it. */
-    private ClusterDirectory.Entry find(ActorId id) {
-        ClusterDirectory.Entry e = directory.entry(id);
-        if (e == null) {
-            catchUp();
-            e = directory.entry(id);
-        }
-        return e;
-    }
-
-    private void catchUp() {
-        if (closed.get()) {
-            return; // the watch has stopped: a closed node answers from its last view
-        }
-        long last = ClusterRegistry.io(registry::lastRevision, null, "read the registry");
-        try {
-            if (!directory.catchUp(last, registryPatience)) {
-                throw new BrokerException(BrokerError.ROUTING_FAILED, null, "this node's view of the registry did not"
-                        + " reach revision " + last + " within " + registryPatience.toMillis() + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException(BrokerError.ROUTING_FAILED, null, "interrupted while reading the registry");
-        }
-    }
-
-    /** The time a request to another node gets: its own timeout, else the default; never none. */
-    static Duration timeoutOf(SendOptions options, Duration defaultTimeout) {
-        if (options.hasNoTimeout()) {
-            return defaultTimeout; // across the wire every request has a deadline
-        }
-        Duration t = options.timeout();
-        if (t == null) {
-            return defaultTimeout;
-        }
-        if (t.isNegative() || t.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + t);
-        }
-        return t;
-    }
-
-    static Priority priorityOf(SendOptions options, Priority otherwise) {
-        return options.priority() == null ? otherwise : options.priority();
-    }
-
-    private void checkOpen(ActorId id, String what) {
-        if (closed.get()) {
-            throw closedError(id, what);
-        }
-    }
-
-    private static BrokerException closedError(ActorId id, String what) {
-        return new BrokerException(BrokerError.BROKER_CLOSED, id,
-                "cannot " + what + ": this DistributedMessageBroker node is closed");
-    }
-
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
+        return n.liveness();
     }
 
     /** Configures a {@link DistributedMessageBroker}. */
@@ -782,7 +492,8 @@ public final class DistributedMessageBroker implements BrokerNode {
          */
         public DistributedMessageBroker start() throws IOException, InterruptedException {
             try {
-                return new DistributedMessageBroker(this);
+                return new DistributedMessageBroker(new NodeSettings(connection, ownsConnection, codec, prefix,
+                        replicas, defaultTimeout, registryPatience, heartbeat, deadAfter, instrumentation));
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IOException("the NATS server did not confirm this node's subscription within 5 s", e);
             }

@@ -70,10 +70,15 @@ final class NodeEndpoint implements AutoCloseable {
     }
 
     private void onMessage(io.nats.client.Message m) {
+        byte[] data = m.getData();
+        if (data != null && data.length > 0 && data[0] == Wire.BATCH) {
+            unbatch(data);
+            return;
+        }
         String replyTo = m.getReplyTo();
         Wire.Request request = null;
         try {
-            request = Wire.request(m.getData());
+            request = Wire.request(data);
             Wire.Meta h = request.meta();
             byte[] body = request.payload();
             switch (h.op) {
@@ -96,6 +101,7 @@ final class NodeEndpoint implements AutoCloseable {
                         () -> admin.unsubscribe(h.target(), h.pattern)));
                 case SUBSCRIPTIONS -> answer(replyTo, () -> String.join("\n", local.subscriptions(h.target())));
                 case METRICS -> answer(replyTo, () -> Wire.metrics(local.metrics()));
+                case BATCH -> throw new IllegalArgumentException("a batch cannot be read as one request");
             }
         } catch (CodecException e) {
             deadLetterUndecodable(request, e);
@@ -131,6 +137,33 @@ final class NodeEndpoint implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "a remote trySend was refused here: {0}", refused.getMessage());
         } catch (CodecException e) {
             deadLetterUndecodable(new Wire.Request(h, body), e); // the message died here: this node's dead letters say so
+        }
+    }
+
+    /**
+     * Several {@code TELL}s in one NATS message ({@link OutboundBatches}): each is handled as if it
+     * had come alone, in order. A frame that does not decode is dead-lettered here and the others
+     * go on; a frame whose request does not parse is logged and skipped; a batch whose lengths do
+     * not add up is refused whole (nothing of it can be trusted), logged.
+     */
+    private void unbatch(byte[] data) {
+        List<Wire.Span> frames;
+        try {
+            frames = Wire.batchFrames(data);
+        } catch (IllegalArgumentException malformed) {
+            LOG.log(System.Logger.Level.WARNING, "a malformed batch reached this node; refused", malformed);
+            return;
+        }
+        for (Wire.Span f : frames) {
+            try {
+                Wire.Request r = Wire.request(data, f.offset(), f.length());
+                if (r.meta().op != Wire.Op.TELL) {
+                    throw new IllegalArgumentException("a " + r.meta().op + " inside a batch");
+                }
+                tell(r.meta(), r.payload());
+            } catch (RuntimeException malformed) {
+                LOG.log(System.Logger.Level.WARNING, "a malformed frame of a batch reached this node; skipped", malformed);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package io.airssys.rt.nats;
 
 import io.airssys.rt.ActorId;
+import io.airssys.rt.Message;
+import io.airssys.rt.Priority;
 import io.airssys.rt.broker.BrokerError;
 import io.airssys.rt.broker.BrokerException;
 import io.airssys.rt.broker.DeliveryException;
@@ -47,11 +49,13 @@ final class RemoteCalls {
     private final MessageCodec codec;
     private final Wire.Subjects subjects;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final OutboundBatches outbound;
 
-    RemoteCalls(Connection connection, MessageCodec codec, String prefix) {
+    RemoteCalls(Connection connection, MessageCodec codec, String prefix, OutboundBatches outbound) {
         this.connection = connection;
         this.codec = codec;
         this.subjects = new Wire.Subjects(prefix);
+        this.outbound = outbound;
     }
 
     /** Encodes a message; a codec failure becomes the caller's {@code CODEC_FAILED}. */
@@ -75,14 +79,23 @@ final class RemoteCalls {
         return new BrokerException(BrokerError.CODEC_FAILED, target, what + ": " + e.getMessage(), e);
     }
 
-    /** Publishes without a reply (a remote {@code trySend}). */
-    void publish(int node, Wire.Meta meta, byte[] payload, ActorId target) {
-        try {
-            connection.publish(subjects.of(node), Wire.body(meta, payload));
-        } catch (IllegalArgumentException tooLarge) { // jnats refuses a payload over the server's max_payload
+    /**
+     * Queues a message without a reply (a remote {@code trySend}) for {@link OutboundBatches}: its
+     * body is built and its size checked here, on the caller's thread.
+     *
+     * @throws BrokerException {@code CODEC_FAILED} if it is over the server's max_payload
+     */
+    void tell(int node, Wire.Meta meta, byte[] payload, Message<?> message) {
+        ActorId target = meta.target();
+        byte[] body = Wire.body(meta, payload);
+        long max = connection.getMaxPayload();
+        if (max > 0 && body.length > max) {
+            String why = body.length + " bytes is over the server's max_payload of " + max;
             throw codecFailed(target, "cannot send to node " + node, new CodecException(
-                    CodecException.Reason.TOO_LARGE, meta.type, tooLarge.getMessage(), tooLarge));
+                    CodecException.Reason.TOO_LARGE, meta.type, why, null));
         }
+        outbound.tell(node, new NodeOutbound.Tell(body, target, message,
+                meta.priority == null ? Priority.NORMAL : meta.priority));
     }
 
     /**
@@ -97,6 +110,7 @@ final class RemoteCalls {
         result.whenComplete((v, e) -> pending.remove(result));
         CompletableFuture<io.nats.client.Message> call;
         try {
+            outbound.flushBefore(node); // not ahead of this caller's earlier trySends to that node
             call = withDeadline(connection.requestWithTimeout(subjects.of(node), null,
                     Wire.body(meta, payload), grace(timeout)), timeout);
         } catch (IllegalArgumentException tooLarge) {
@@ -124,6 +138,7 @@ final class RemoteCalls {
         CompletableFuture<List<Reply<R>>> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((v, e) -> pending.remove(result));
+        outbound.flushBefore(node); // not ahead of this caller's earlier trySends to that node
         withDeadline(connection.requestWithTimeout(subjects.of(node), null, Wire.body(meta, payload),
                 grace(timeout)), timeout)
                 .whenComplete((reply, error) -> {

@@ -43,7 +43,14 @@ final class Wire {
     static final String FAILED = "failed";
 
     /** Operations a node answers. */
-    enum Op { SEND, TELL, BROADCAST, PUBLISH, UNREGISTER, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIPTIONS, METRICS }
+    enum Op { SEND, TELL, BROADCAST, PUBLISH, UNREGISTER, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIPTIONS, METRICS, BATCH }
+
+    /** The first byte of a {@link #batch} body. */
+    static final byte BATCH = (byte) Op.BATCH.ordinal();
+
+    /** What a {@link #batch} body adds to its frames: the operation byte and the count, then a length per frame. */
+    static final int BATCH_HEADER = 1 + 4;
+    static final int BATCH_PER_FRAME = 4;
 
     private Wire() {
     }
@@ -252,8 +259,13 @@ final class Wire {
 
     /** Reads a request body; a malformed one is an {@link IllegalArgumentException}. */
     static Request request(byte[] body) {
+        return request(body, 0, body.length);
+    }
+
+    /** Reads the request body at {@code body[offset, offset + length)} (one frame of a batch). */
+    static Request request(byte[] body, int offset, int length) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(body);
+            ByteBuffer in = ByteBuffer.wrap(body, offset, length);
             Op[] ops = Op.values();
             int op = in.get();
             if (op < 0 || op >= ops.length) {
@@ -273,7 +285,7 @@ final class Wire {
             String pattern = (flags & HAS_PATTERN) != 0 ? string(in) : null;
             int n = in.getInt();
             if (n < 0 || n > in.remaining() / 8) {
-                throw new IllegalArgumentException("a request claims " + n + " targets in " + body.length + " bytes");
+                throw new IllegalArgumentException("a request claims " + n + " targets in " + length + " bytes");
             }
             List<ActorId> targets = n == 0 ? List.of() : new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -287,9 +299,65 @@ final class Wire {
             Meta m = new Meta(ops[op], to, type.isEmpty() ? null : type, priority, remaining, user)
                     .topic(topic).pattern(pattern).targets(targets);
             // the rest is the codec's bytes: one copy of exactly their length
-            return new Request(m, Arrays.copyOfRange(body, in.position(), body.length));
+            return new Request(m, Arrays.copyOfRange(body, in.position(), offset + length));
         } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException("a request body of " + body.length + " bytes ends too early", e);
+            throw new IllegalArgumentException("a request body of " + length + " bytes ends too early", e);
+        }
+    }
+
+    /**
+     * Several one-way request bodies ({@code TELL}s) in one NATS message: the {@code BATCH}
+     * operation byte, the count, then each body as a 4-byte length and its bytes. Its size is
+     * {@link #BATCH_HEADER} plus, per frame, {@link #BATCH_PER_FRAME} and the frame.
+     */
+    static byte[] batch(List<byte[]> bodies) {
+        int size = BATCH_HEADER;
+        for (byte[] b : bodies) {
+            size += BATCH_PER_FRAME + b.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(BATCH).putInt(bodies.size());
+        for (byte[] b : bodies) {
+            out.putInt(b.length).put(b);
+        }
+        return out.array();
+    }
+
+    /** Where one frame of a batch body lies in it. */
+    record Span(int offset, int length) {
+    }
+
+    /**
+     * The frames of a {@link #batch} body, as spans of it (nothing copied). A body whose lengths
+     * do not add up is an {@link IllegalArgumentException}: nothing of it is trusted.
+     */
+    static List<Span> batchFrames(byte[] body) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(body);
+            if (in.get() != BATCH) {
+                throw new IllegalArgumentException("not a batch: operation " + body[0]);
+            }
+            int n = in.getInt();
+            if (n < 0 || n > in.remaining() / BATCH_PER_FRAME) {
+                throw new IllegalArgumentException("a batch claims " + n + " frames in " + body.length + " bytes");
+            }
+            List<Span> spans = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int len = in.getInt();
+                if (len < 0 || len > in.remaining()) {
+                    throw new IllegalArgumentException("frame " + i + " of a batch claims " + len + " bytes, "
+                            + in.remaining() + " are left");
+                }
+                spans.add(new Span(in.position(), len));
+                in.position(in.position() + len);
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("a batch of " + n + " frames has " + in.remaining()
+                        + " bytes more than its frames");
+            }
+            return spans;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("a batch body of " + body.length + " bytes ends too early", e);
         }
     }
 

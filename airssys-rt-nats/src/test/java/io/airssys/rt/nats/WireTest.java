@@ -113,4 +113,42 @@ class WireTest {
         assertThat(subjects.of(3)).isEqualTo("app.node.3").isSameAs(subjects.of(3));
         assertThat(subjects.of(300)).isEqualTo(Wire.nodeSubject("app", 300));
     }
+
+    @Test
+    void aBatchKeepsEveryFrameInOrderAndEachReadsAsTheTellItWas() {
+        List<byte[]> bodies = List.of(
+                Wire.body(Wire.request(Wire.Op.TELL, ActorId.of(1), "a", Priority.HIGH, 0, Map.of()), new byte[] {1}),
+                Wire.body(Wire.request(Wire.Op.TELL, ActorId.of(2), "b", null, 7, Map.of("k", "v")), new byte[0]),
+                Wire.body(Wire.request(Wire.Op.TELL, ActorId.of(3), "c", Priority.LOW, 0, Map.of()), new byte[300]));
+        byte[] batch = Wire.batch(bodies);
+        assertThat(batch[0]).isEqualTo(Wire.BATCH);
+        int frameBytes = bodies.stream().mapToInt(b -> b.length).sum();
+        assertThat(batch).hasSize(Wire.BATCH_HEADER + 3 * Wire.BATCH_PER_FRAME + frameBytes);
+        List<Wire.Span> spans = Wire.batchFrames(batch);
+        assertThat(spans).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            Wire.Span f = spans.get(i);
+            Wire.Request framed = Wire.request(batch, f.offset(), f.length());
+            Wire.Request alone = Wire.request(bodies.get(i));
+            assertThat(framed.meta().to).isEqualTo(alone.meta().to);
+            assertThat(framed.meta().type).isEqualTo(alone.meta().type);
+            assertThat(framed.meta().priority).isEqualTo(alone.meta().priority);
+            assertThat(framed.meta().remainingMillis).isEqualTo(alone.meta().remainingMillis);
+            assertThat(framed.meta().user).isEqualTo(alone.meta().user);
+            assertThat(framed.payload()).isEqualTo(alone.payload());
+        }
+    }
+
+    @Test
+    void aBatchWhoseLengthsDoNotAddUpIsRefusedWhole() {
+        byte[] batch = Wire.batch(List.of(new byte[] {1, 2, 3}, new byte[] {4}));
+        assertThatThrownBy(() -> Wire.batchFrames(Arrays.copyOf(batch, batch.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("frame 1");
+        assertThatThrownBy(() -> Wire.batchFrames(Arrays.copyOf(batch, batch.length + 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than its frames");
+        byte[] lying = batch.clone();
+        lying[4] = 100; // the count: 100 frames in a dozen bytes
+        assertThatThrownBy(() -> Wire.batchFrames(lying)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("claims 100 frames");
+    }
 }
