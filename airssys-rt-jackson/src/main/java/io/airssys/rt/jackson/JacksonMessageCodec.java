@@ -6,6 +6,8 @@ import io.airssys.rt.spi.MessageTypes;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DatabindContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
@@ -137,7 +139,14 @@ public final class JacksonMessageCodec implements MessageCodec {
     }
 
     private static JsonMapper newMapper(Consumer<JsonMapper.Builder> customizer) {
-        JsonMapper.Builder b = JsonMapper.builder();
+        // NOTE: Jackson's hybrid buffer pool (thread-local on platform threads, shared stripes on
+        // virtual ones) instead of its default, a ConcurrentLinkedDeque every parser and generator
+        // takes a buffer from and gives it back to: that deque was 8% of the samples of a remote
+        // fire-and-forget benchmark (JFR), whose codec calls run on jnats' platform threads and
+        // the caller's. JMH, alternating: 908 k/s against 805 k/s mean over three runs each
+        // (docs/benchmarks/2026-11-30-distributed.md).
+        JsonMapper.Builder b = JsonMapper.builder(JsonFactory.builder()
+                .recyclerPool(JsonRecyclerPools.sharedHybridPool()).build());
         customizer.accept(b);
         return b
                 // the receiver picks the class from the type name; the payload never does

@@ -293,6 +293,42 @@ class JacksonMessageCodecTest {
         assertThatThrownBy(() -> JacksonMessageCodec.builder(null)).isInstanceOf(NullPointerException.class);
     }
 
+    /**
+     * The codec's buffers come from Jackson's hybrid pool (thread-local on platform threads,
+     * shared stripes on virtual ones): platform and virtual threads encoding and decoding at
+     * once must never see each other's bytes.
+     */
+    @Test
+    void platformAndVirtualThreadsEncodeAndDecodeAtOnceWithoutMixingTheirBytes() throws Exception {
+        int perThread = 2_000;
+        List<java.util.concurrent.Callable<Integer>> tasks = new ArrayList<>();
+        for (int t = 0; t < 12; t++) {
+            String owner = "t" + t + "-";
+            tasks.add(() -> {
+                int ok = 0;
+                for (int i = 0; i < perThread; i++) {
+                    Deposit d = new Deposit(owner + i + "-" + "x".repeat(i % 300), i);
+                    byte[] bytes = codec.encode(d);
+                    assertThat(new String(bytes, StandardCharsets.UTF_8))
+                            .isEqualTo("{\"account\":\"" + d.account() + "\",\"amount\":" + i + "}");
+                    assertThat(codec.decode("bank.Deposit", bytes)).isEqualTo(d);
+                    ok++;
+                }
+                return ok;
+            });
+        }
+        List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+        try (var platform = java.util.concurrent.Executors.newFixedThreadPool(4);
+             var virtual = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < tasks.size(); t++) {
+                done.add((t % 3 == 0 ? platform : virtual).submit(tasks.get(t)));
+            }
+            for (var f : done) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(perThread);
+            }
+        }
+    }
+
     @Test
     void theCodecCarriesTheAllowListItWasGiven() {
         assertThat(codec.types()).isSameAs(TYPES);
