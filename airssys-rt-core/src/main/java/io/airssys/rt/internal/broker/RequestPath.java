@@ -8,10 +8,10 @@ import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.broker.DeliveryException;
 import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.internal.delivery.Envelope;
-import io.airssys.rt.internal.delivery.OneWayEnvelope;
-import io.airssys.rt.internal.delivery.RequestEnvelope;
 import io.airssys.rt.internal.delivery.MpscMailbox;
+import io.airssys.rt.internal.delivery.OneWayEnvelope;
 import io.airssys.rt.internal.delivery.Outcomes;
+import io.airssys.rt.internal.delivery.RequestEnvelope;
 import io.airssys.rt.internal.delivery.RoutingTable;
 import io.airssys.rt.internal.timer.BrokerTimeouts;
 
