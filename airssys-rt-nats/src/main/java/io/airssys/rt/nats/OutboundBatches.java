@@ -67,12 +67,22 @@ final class OutboundBatches implements AutoCloseable {
     private final LongAdder natsMessages = new LongAdder();
     private final LongAdder frames = new LongAdder();
     private volatile boolean closing;
+    private final int backlog;
 
     /**
      * @param self        this node's number (names the writer thread and the dead letters' detail)
      * @param deadLetters where a message that could not be published dies
      */
     OutboundBatches(Connection connection, String prefix, int self, DeadLetterQueue deadLetters) {
+        this(connection, prefix, self, deadLetters, BACKLOG);
+    }
+
+    /**
+     * @param backlog messages waiting for one node beyond which a producer publishes a batch
+     *                itself ({@value #BACKLOG} in a node; smaller in the test that shows it)
+     */
+    OutboundBatches(Connection connection, String prefix, int self, DeadLetterQueue deadLetters, int backlog) {
+        this.backlog = backlog;
         this.connection = connection;
         this.subjects = new Wire.Subjects(prefix);
         this.self = self;
@@ -104,7 +114,7 @@ final class OutboundBatches implements AutoCloseable {
         // (OutboundBatchingTest.trySendsRacingCloseAreEachProcessedDeadLetteredOrRefused).
         if (closing) {
             drain(out, Integer.MAX_VALUE);
-        } else if (waiting > BACKLOG) {
+        } else if (waiting > backlog) {
             drain(out, 1); // the writer is outrun: this producer publishes a batch, as a direct publish would
         }
     }
@@ -204,6 +214,12 @@ final class OutboundBatches implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "node " + self + ": the outbound writer stopped", e);
             throw e;
         }
+    }
+
+    /** Messages for {@code node} queued and not yet published or dead-lettered (for the backlog test). */
+    int unsent(int node) {
+        NodeOutbound out = byNode.get(node);
+        return out == null ? 0 : out.unsent();
     }
 
     /** NATS messages and fire-and-forget messages published so far (for tests that see batching). */

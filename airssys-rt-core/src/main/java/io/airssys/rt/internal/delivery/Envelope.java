@@ -1,12 +1,15 @@
 package io.airssys.rt.internal.delivery;
 
+import io.airssys.rt.ActorId;
 import io.airssys.rt.Priority;
 import io.airssys.rt.broker.SendError;
+import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
 import io.airssys.rt.instrument.Instrumentation;
 import io.airssys.rt.instrument.Outcome;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -361,6 +364,24 @@ public abstract sealed class Envelope permits OneWayEnvelope, RequestEnvelope {
         if (h != null) {
             h.onOutcome(message, token(), outcome, error);
         }
+    }
+
+    /**
+     * The {@code TIMEOUT} a sender sees (or a dead letter records) when a message's time ran out:
+     * one wording for both kinds of envelope.
+     *
+     * @param actorId     the target, or {@code null} if unknown
+     * @param message     the message
+     * @param timeout     the timeout that passed, or {@code null} to describe it as the deadline
+     * @param beforeStart whether the actor had not started the message (it never will)
+     * @return the error
+     */
+    static SendException timedOut(ActorId actorId, Object message, Duration timeout,
+                                  boolean beforeStart) {
+        String within = timeout == null ? "its deadline passed" : "no reply within " + timeout;
+        return new SendException(SendError.TIMEOUT, actorId, MpscMailbox.typeName(message), beforeStart
+                ? within + " before the actor started it (it never will)"
+                : within + " while the actor was processing it", null);
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.airssys.rt.internal.delivery;
 
-import io.airssys.rt.ActorId;
 import io.airssys.rt.Priority;
-import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
@@ -66,9 +64,8 @@ public final class OneWayEnvelope extends Envelope {
     /** Skipped: only its deadline can skip a one-way message. */
     @Override
     public void retireSkipped(DeadLetter.Target target, Outcomes outcomes) {
-        SendException error = new SendException(SendError.TIMEOUT,
-                target instanceof DeadLetter.ToActor to ? to.actorId() : (ActorId) null,
-                MpscMailbox.typeName(message), "its deadline passed before the actor started it (it never will)", null);
+        SendException error = timedOut(target instanceof DeadLetter.ToActor to ? to.actorId() : null, message,
+                null, true);
         outcomes.undelivered(message, priority, sentNanos(), target, DeadLetterReason.TIMED_OUT, error.getMessage());
         report(outcomes, Outcome.TIMED_OUT, error);
     }

@@ -2,7 +2,6 @@ package io.airssys.rt.internal.delivery;
 
 import io.airssys.rt.ActorId;
 import io.airssys.rt.Priority;
-import io.airssys.rt.broker.SendError;
 import io.airssys.rt.broker.SendException;
 import io.airssys.rt.deadletter.DeadLetter;
 import io.airssys.rt.deadletter.DeadLetterReason;
@@ -132,10 +131,7 @@ public final class RequestEnvelope extends Envelope {
         // Found by FaultInjectionTest.timeoutsUnderLoadSkipTimedOutMessagesAndEveryFutureCompletes.
         boolean beforeStart = START_STATE.compareAndSet(this, NOT_STARTED, EXPIRED)
                 || (int) START_STATE.getVolatile(this) == EXPIRED;
-        String within = timeout == null ? "its deadline passed" : "no reply within " + timeout;
-        fail(new SendException(SendError.TIMEOUT, actorId, MpscMailbox.typeName(message), beforeStart
-                ? within + " before the actor started it (it never will)"
-                : within + " while the actor was processing it", null));
+        fail(timedOut(actorId, message, timeout, beforeStart));
         return beforeStart;
     }
 
